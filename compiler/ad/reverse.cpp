@@ -1,0 +1,49 @@
+#include "compiler/ad/reverse.hpp"
+
+#include <cassert>
+#include <vector>
+
+#include "compiler/ad/derivative_rules.hpp"
+#include "compiler/graph/traversal.hpp"
+
+namespace gradc {
+
+const Differentiator::Sweep& Differentiator::sweep(NodeId y) {
+  if (auto found = sweeps_.find(y); found != sweeps_.end()) return found->second;
+  Graph& g = graph_;
+  std::vector<NodeId> order = topologicalOrder(g, std::span(&y, 1));
+  size_t before = g.size();  // nodes made during the sweep never need adjoints
+  std::vector<NodeId> adjoint(before, kNoNode);
+  std::vector<char> masked(before, 0);
+  adjoint[y] = g.constant(1);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    NodeId n = *it;
+    NodeId adj = adjoint[n];
+    if (adj == kNoNode) continue;
+    AdjointContext context{masked[n] != 0};
+    bool masks = masked[n] || g.op(n) == Op::Where;
+    size_t arity = g.args(n).size();
+    for (size_t i = 0; i < arity; ++i) {
+      NodeId a = g.arg(n, i);
+      if (g.op(a) == Op::Const || g.type(a) != Type::Real) continue;
+      NodeId contribution = backpropagate(g, n, i, adj, context);
+      if (contribution == kNoNode) continue;
+      adjoint[a] = adjoint[a] == kNoNode ? contribution : g.add(adjoint[a], contribution);
+      masked[a] = masked[a] || masks;
+    }
+  }
+  Sweep result;
+  for (NodeId n : order)
+    if (g.op(n) == Op::Variable || g.op(n) == Op::Binding) result.emplace(n, adjoint[n]);
+  return sweeps_.emplace(y, std::move(result)).first->second;
+}
+
+std::optional<NodeId> Differentiator::gradient(NodeId y, NodeId wrt) {
+  assert(graph_.op(wrt) == Op::Variable || graph_.op(wrt) == Op::Binding);
+  const Sweep& s = sweep(y);
+  auto found = s.find(wrt);
+  if (found == s.end()) return std::nullopt;
+  return found->second == kNoNode ? graph_.constant(0) : found->second;
+}
+
+}  // namespace gradc

@@ -1,0 +1,116 @@
+#include "compiler/graph/graph.hpp"
+
+#include <bit>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+
+namespace gradc {
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+// NaNs intern as one constant; +0 and -0 stay apart.
+static uint64_t constantBits(double v) {
+  if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
+  return std::bit_cast<uint64_t>(v);
+}
+
+Graph::Graph() { table_.assign(1024, kNoNode); }
+
+uint32_t Graph::addVariable(std::string name, VariableKind kind) {
+  variables_.push_back({std::move(name), kind});
+  return static_cast<uint32_t>(variables_.size() - 1);
+}
+
+uint32_t Graph::addBinding(std::string name, bool hidden) {
+  bindings_.push_back({std::move(name), hidden});
+  return static_cast<uint32_t>(bindings_.size() - 1);
+}
+
+uint64_t Graph::hashOf(const Node& n, std::span<const NodeId> args) const {
+  uint64_t h = mix(static_cast<uint64_t>(n.op), static_cast<uint64_t>(n.type));
+  h = mix(h, n.payload);
+  h = mix(h, constantBits(n.value));
+  for (NodeId a : args) h = mix(h, a);
+  return h;
+}
+
+bool Graph::sameNode(NodeId id, const Node& n, std::span<const NodeId> args) const {
+  const Node& m = nodes_[id];
+  if (m.op != n.op || m.type != n.type || m.payload != n.payload || m.argCount != args.size() ||
+      constantBits(m.value) != constantBits(n.value))
+    return false;
+  return std::memcmp(operands_.data() + m.firstArg, args.data(), args.size() * sizeof(NodeId)) == 0;
+}
+
+void Graph::growTable() {
+  std::vector<NodeId> bigger(table_.size() * 2, kNoNode);
+  size_t mask = bigger.size() - 1;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    size_t slot = hashes_[id] & mask;
+    while (bigger[slot] != kNoNode) slot = (slot + 1) & mask;
+    bigger[slot] = id;
+  }
+  table_ = std::move(bigger);
+}
+
+NodeId Graph::intern(Op op, std::span<const NodeId> args, uint32_t payload, double value) {
+  Node n;
+  n.op = op;
+  n.type = isComparison(op) ? Type::Bool : Type::Real;
+  n.payload = payload;
+  n.value = op == Op::Const ? value : 0;
+  if (op == Op::Const) n.type = payload == 1 ? Type::Bool : Type::Real;  // payload marks a boolean constant
+  for (NodeId a : args) assert(a < nodes_.size() && "operands must exist before their users");
+  uint64_t h = hashOf(n, args);
+  size_t mask = table_.size() - 1;
+  size_t slot = h & mask;
+  while (table_[slot] != kNoNode) {
+    NodeId id = table_[slot];
+    if (hashes_[id] == h && sameNode(id, n, args)) return id;
+    slot = (slot + 1) & mask;
+  }
+  n.firstArg = static_cast<uint32_t>(operands_.size());
+  n.argCount = static_cast<uint32_t>(args.size());
+  operands_.insert(operands_.end(), args.begin(), args.end());
+  auto id = static_cast<NodeId>(nodes_.size());
+  nodes_.push_back(n);
+  hashes_.push_back(h);
+  table_[slot] = id;
+  if (nodes_.size() * 2 > table_.size()) growTable();
+  return id;
+}
+
+NodeId Graph::constant(double value) { return intern(Op::Const, {}, 0, value); }
+NodeId Graph::boolean(bool value) { return intern(Op::Const, {}, 1, value ? 1.0 : 0.0); }
+
+NodeId Graph::variable(uint32_t variableIndex) {
+  assert(variableIndex < variables_.size());
+  return intern(Op::Variable, {}, variableIndex);
+}
+
+NodeId Graph::binding(uint32_t bindingIndex, NodeId formula) {
+  assert(bindingIndex < bindings_.size());
+  return intern(Op::Binding, std::span(&formula, 1), bindingIndex);
+}
+
+std::optional<double> Graph::constantValue(NodeId id) const {
+  if (nodes_[id].op != Op::Const) return std::nullopt;
+  return nodes_[id].value;
+}
+
+bool Graph::isConstant(NodeId id, double value) const {
+  const Node& n = nodes_[id];
+  return n.op == Op::Const && n.type == Type::Real && n.value == value;  // 0 matches -0 too
+}
+
+NodeId Graph::make(Op op, std::span<const NodeId> args) {
+  assert(opInfo(op).arity < 0 ? !args.empty() : static_cast<size_t>(opInfo(op).arity) == args.size());
+  assert(op != Op::Const && op != Op::Variable && op != Op::Binding && "use constant(), variable(), binding()");
+  return canonicalize(op, args);
+}
+
+}  // namespace gradc

@@ -1,0 +1,15 @@
+// Semantic analysis: resolves names, checks the rules of the language, inlines
+// defs, folds consts and takes every `grad`, producing the model's graph.
+#pragma once
+
+#include "compiler/diag/diagnostic.hpp"
+#include "compiler/sema/model.hpp"
+#include "grammar/ast.hpp"
+
+namespace gradc {
+
+// Errors and warnings go to `diagnostics`; the model is meaningful only when
+// !diagnostics.hasErrors().
+Model analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics);
+
+}  // namespace gradc

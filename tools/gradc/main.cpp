@@ -1,0 +1,185 @@
+// gradc: the command line. Each command compiles the model (parse, analyse,
+// differentiate, simplify) and then evaluates, prints, checks or measures it.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/finite_difference.hpp"
+#include "compiler/driver/stats.hpp"
+#include "compiler/interp/evaluate.hpp"
+#include "compiler/print/print.hpp"
+#include "tools/gradc/number_format.hpp"
+#include "tools/gradc/options.hpp"
+
+#ifndef GRADC_VERSION
+#define GRADC_VERSION "unknown"
+#endif
+
+namespace gradc::cli {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kModelError = 1;
+constexpr int kUsageError = 2;
+
+int usageError(const std::string& message) {
+  std::cerr << "gradc: " << message << "\n";
+  return kUsageError;
+}
+
+std::optional<SourceFile> readModel(const std::string& path, std::string& error) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return SourceFile("<stdin>", std::move(text));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = "cannot read '" + path + "'";
+    return std::nullopt;
+  }
+  return SourceFile(path, std::move(text));
+}
+
+// Values of every variable (indexed by variable index) from defaults and --set.
+std::optional<std::vector<double>> variableValues(const Model& m, const Options& o, std::string& error) {
+  const auto& vars = m.graph.variables();
+  std::vector<double> values(vars.size(), 0.0);
+  std::vector<char> given(vars.size(), 0);
+  for (size_t i = 0; i < m.params.size(); ++i) {
+    values[m.params[i]] = m.paramDefaults[i];
+    given[m.params[i]] = 1;
+  }
+  for (const auto& [name, text] : o.sets) {
+    size_t index = vars.size();
+    for (size_t v = 0; v < vars.size(); ++v)
+      if (vars[v].name == name) index = v;
+    if (index == vars.size()) {
+      error = "--set " + name + ": the model has no input or param named '" + name + "'";
+      return std::nullopt;
+    }
+    auto value = parseNumber(text);
+    if (!value) {
+      error = "--set " + name + "=" + text + ": '" + text + "' is not a number";
+      return std::nullopt;
+    }
+    values[index] = *value;
+    given[index] = 1;
+  }
+  for (uint32_t v : m.inputs)
+    if (!given[v]) {
+      error = "input '" + vars[v].name + "' has no value: pass --set " + vars[v].name + "=VALUE";
+      return std::nullopt;
+    }
+  return values;
+}
+
+int runEval(const CompiledModel& compiled, const Options& o) {
+  const Model& m = compiled.simplified;
+  std::string error;
+  auto values = variableValues(m, o, error);
+  if (!values) return usageError(error);
+  std::vector<NodeId> roots;
+  for (const auto& out : m.outputs) roots.push_back(out.node);
+  std::vector<double> results = evaluate(m.graph, roots, *values);
+  std::string text;
+  if (o.json) {
+    text = "{";
+    for (size_t i = 0; i < results.size(); ++i)
+      text += (i ? ", " : "") + jsonString(m.outputs[i].name) + ": " + jsonNumber(results[i]);
+    text += "}\n";
+  } else {
+    for (size_t i = 0; i < results.size(); ++i) text += m.outputs[i].name + " = " + shortestText(results[i]) + "\n";
+  }
+  std::cout << text;
+  return kOk;
+}
+
+int runPrint(const CompiledModel& compiled, const Options& o) {
+  const Model& m = compiled.simplified;
+  auto format = parsePrintFormat(o.format);
+  if (!format) return usageError("unknown --format '" + o.format + "' (infix, latex, c or dot)");
+  std::vector<size_t> chosen;
+  if (o.outputs.empty())
+    for (size_t i = 0; i < m.outputs.size(); ++i) chosen.push_back(i);
+  for (const auto& name : o.outputs) {
+    size_t i = 0;
+    while (i < m.outputs.size() && m.outputs[i].name != name) ++i;
+    if (i == m.outputs.size()) return usageError("--output " + name + ": the model has no output named '" + name + "'");
+    chosen.push_back(i);
+  }
+  std::cout << printModel(m, chosen, *format);
+  return kOk;
+}
+
+int runCheck(const CompiledModel& compiled, const SourceFile& source, const Options& o) {
+  std::string error;
+  auto values = variableValues(compiled.analyzed, o, error);
+  if (!values) return usageError(error);
+  bool allAgree = true;
+  for (const auto& c : checkGradients(compiled.analyzed, *values)) {
+    LineColumn at = source.locate(c.record->offset);
+    std::printf("%s:%u:%u: %s  %s: analytic %s, finite difference %s\n", source.name().c_str(), at.line, at.column,
+                c.agrees ? "ok      " : "MISMATCH", c.record->text.c_str(), shortestText(c.analytic).c_str(),
+                shortestText(c.numeric).c_str());
+    allAgree = allAgree && c.agrees;
+  }
+  std::printf("%zu grads checked, %s\n", compiled.analyzed.grads.size(),
+              allAgree ? "all agree" : "some disagree");
+  return allAgree ? kOk : kModelError;
+}
+
+int run(const Options& o) {
+  switch (o.command) {
+    case Command::Help: std::cout << helpText(o.helpTopic); return kOk;
+    case Command::Version: std::cout << "gradc " GRADC_VERSION "\n"; return kOk;
+    case Command::Compile:
+      return usageError("'compile' is not available yet: ahead-of-time kernels need the LLVM backend");
+    case Command::Eval:
+    case Command::Print:
+    case Command::Check:
+    case Command::Stats: break;
+  }
+  std::string error;
+  auto source = readModel(o.model, error);
+  if (!source) return usageError(error);
+  Diagnostics diagnostics;
+  auto compiled = compileModel(*source, diagnostics);
+  std::cerr << formatDiagnostics(*source, diagnostics.all());
+  if (!compiled) return kModelError;
+  switch (o.command) {
+    case Command::Eval: return runEval(*compiled, o);
+    case Command::Print: return runPrint(*compiled, o);
+    case Command::Check: return runCheck(*compiled, *source, o);
+    case Command::Stats: std::cout << formatStats(*compiled); return kOk;
+    case Command::Help:
+    case Command::Version:
+    case Command::Compile: break;
+  }
+  return kOk;
+}
+
+}  // namespace
+}  // namespace gradc::cli
+
+int main(int argc, char** argv) {
+  using namespace gradc::cli;
+  auto parsed = parseCommandLine(argc, argv);
+  if (auto* error = std::get_if<UsageError>(&parsed)) return usageError(error->message);
+  try {
+    return run(std::get<Options>(parsed));
+  } catch (const std::bad_alloc&) {
+    std::cerr << "gradc: out of memory\n";
+    return kModelError;
+  }
+}
