@@ -23,6 +23,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
 std::optional<std::string> closestName(std::string_view misspelt, const std::vector<std::string>& candidates) {
   // Long names (a 10,000-character typo) are not worth a quadratic comparison.
   if (misspelt.size() > 64) return std::nullopt;
+  // One or two letters are too short to guess from: `z` is not a typo of `x`.
+  if (misspelt.size() < 3) return std::nullopt;
   size_t limit = std::max<size_t>(1, misspelt.size() / 3);
   std::optional<std::string> best;
   size_t bestDistance = limit + 1;

@@ -26,6 +26,7 @@ NodeId Graph::internOrdered(Op op, NodeId a, NodeId b) {
   if (isCommutative(op)) {
     int ra = orderRank(*this, a), rb = orderRank(*this, b);
     if (rb < ra || (rb == ra && b < a)) std::swap(a, b);
+    if (isComparison(op) && ra != rb) std::swap(a, b);  // comparisons read better as `t != 0`
   }
   NodeId pair[2] = {a, b};
   return intern(op, pair);

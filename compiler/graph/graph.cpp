@@ -1,5 +1,6 @@
 #include "compiler/graph/graph.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cmath>
@@ -64,7 +65,8 @@ NodeId Graph::intern(Op op, std::span<const NodeId> args, uint32_t payload, doub
   n.payload = payload;
   n.value = op == Op::Const ? value : 0;
   if (op == Op::Const) n.type = payload == 1 ? Type::Bool : Type::Real;  // payload marks a boolean constant
-  for (NodeId a : args) assert(a < nodes_.size() && "operands must exist before their users");
+  assert(std::all_of(args.begin(), args.end(), [&](NodeId a) { return a < nodes_.size(); }) &&
+         "operands must exist before their users");
   uint64_t h = hashOf(n, args);
   size_t mask = table_.size() - 1;
   size_t slot = h & mask;

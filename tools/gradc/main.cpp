@@ -122,6 +122,13 @@ int runPrint(const CompiledModel& compiled, const Options& o) {
   return kOk;
 }
 
+// A finite difference is only good to about 10 digits: printing more would show noise.
+std::string roundedText(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
 int runCheck(const CompiledModel& compiled, const SourceFile& source, const Options& o) {
   std::string error;
   auto values = variableValues(compiled.analyzed, o, error);
@@ -131,7 +138,7 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
     LineColumn at = source.locate(c.record->offset);
     std::printf("%s:%u:%u: %s  %s: analytic %s, finite difference %s\n", source.name().c_str(), at.line, at.column,
                 c.agrees ? "ok      " : "MISMATCH", c.record->text.c_str(), shortestText(c.analytic).c_str(),
-                shortestText(c.numeric).c_str());
+                roundedText(c.numeric).c_str());
     allAgree = allAgree && c.agrees;
   }
   std::printf("%zu grads checked, %s\n", compiled.analyzed.grads.size(),

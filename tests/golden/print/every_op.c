@@ -60,7 +60,7 @@ void gradc_model(const double *inputs, const double *params, double *outputs) {
   outputs[11] = 1.0/where_gt;  /* where_div */
   outputs[12] = (y >= w ? double_ : 0.0);  /* where_ge */
   outputs[13] = (x == y ? x : y);  /* where_eq */
-  outputs[14] = (0.0 != x ? y/x : 0.0);  /* where_ne */
+  outputs[14] = (x != 0.0 ? y/x : 0.0);  /* where_ne */
   outputs[15] = (t1 != 0.0 ? x : w);  /* where_real */
   outputs[16] = (1 ? x : w);  /* where_true */
   const double t2 = x*w;

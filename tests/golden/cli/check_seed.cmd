@@ -1,0 +1,1 @@
+check seed_net.grad --set x=4

@@ -1,0 +1,1 @@
+check where_safe.grad --set x=2

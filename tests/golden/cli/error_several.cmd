@@ -1,0 +1,1 @@
+eval several_errors.grad --set x=1

@@ -1,0 +1,1 @@
+eval undefined_name.grad --set x=1

@@ -1,0 +1,1 @@
+eval unknown_function.grad --set x=1

@@ -1,0 +1,1 @@
+eval crlf.grad --set x=2 --json

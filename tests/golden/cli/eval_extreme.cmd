@@ -1,0 +1,1 @@
+eval extreme_literals.grad --set x=1 --json

@@ -1,0 +1,1 @@
+eval meta_step.grad --json

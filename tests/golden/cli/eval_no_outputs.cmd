@@ -1,0 +1,1 @@
+eval no_outputs.grad --set x=1 --json

@@ -1,0 +1,1 @@
+eval - --set x=4 --json < seed_net.grad

@@ -1,0 +1,1 @@
+eval where_safe.grad --set x=-1 --json

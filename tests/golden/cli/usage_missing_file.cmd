@@ -1,0 +1,1 @@
+eval missing_file.grad

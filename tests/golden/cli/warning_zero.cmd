@@ -1,0 +1,1 @@
+eval warning_zero.grad --set x=1 --json
