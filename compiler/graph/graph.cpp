@@ -44,7 +44,8 @@ bool Graph::sameNode(NodeId id, const Node& n, std::span<const NodeId> args) con
   if (m.op != n.op || m.type != n.type || m.payload != n.payload || m.argCount != args.size() ||
       constantBits(m.value) != constantBits(n.value))
     return false;
-  return std::memcmp(operands_.data() + m.firstArg, args.data(), args.size() * sizeof(NodeId)) == 0;
+  return args.empty() ||  // memcmp must not see the null data() of an empty span
+         std::memcmp(operands_.data() + m.firstArg, args.data(), args.size() * sizeof(NodeId)) == 0;
 }
 
 void Graph::growTable() {
