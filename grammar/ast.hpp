@@ -29,9 +29,19 @@ enum class ExprKind : uint8_t {
 };
 
 enum class Operator : uint8_t {
-  Neg, Plus,                 // unary - and +
-  Add, Sub, Mul, Div, Pow,   // + - * / ^
-  Lt, Le, Gt, Ge, Eq, Ne,    // < <= > >= == !=
+  Neg,
+  Plus,  // unary - and +
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,  // + - * / ^
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Eq,
+  Ne,  // < <= > >= == !=
 };
 
 struct Expr {
@@ -61,13 +71,13 @@ struct Declarator {
 
 struct Statement {
   StatementKind kind = StatementKind::Binding;
-  Span span;                             // the whole statement
-  Span keywordSpan;                      // `input`, `param`, ... (empty for a binding)
-  std::vector<Declarator> declarators;   // Input, Param, Const
-  std::string name;                      // Binding, Def, Output
+  Span span;                            // the whole statement
+  Span keywordSpan;                     // `input`, `param`, ... (empty for a binding)
+  std::vector<Declarator> declarators;  // Input, Param, Const
+  std::string name;                     // Binding, Def, Output
   Span nameSpan;
-  std::vector<Declarator> parameters;    // Def: the parameter names (value unused)
-  ExprId value = kNoExpr;                // Binding, Def, Output
+  std::vector<Declarator> parameters;  // Def: the parameter names (value unused)
+  ExprId value = kNoExpr;              // Binding, Def, Output
 };
 
 struct Model {

@@ -45,8 +45,8 @@ static std::string printable(std::string_view line) {
 
 std::string formatDiagnostic(const SourceFile& source, const Diagnostic& d) {
   LineColumn at = source.locate(d.offset);
-  std::string out = source.name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
-                    ": " + severityName(d.severity) + ": " + d.message + "\n";
+  std::string out = source.name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " +
+                    severityName(d.severity) + ": " + d.message + "\n";
   std::string_view line = source.lineText(at.line);
   // Very long lines are cut around the column so that the caret stays readable.
   constexpr uint32_t kWindow = 160;

@@ -20,7 +20,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::optional<std::string> closestName(std::string_view misspelt, const std::vector<std::string>& candidates) {
+std::optional<std::string> closestName(std::string_view misspelt,
+                                       const std::vector<std::string>& candidates) {
   // Long names (a 10,000-character typo) are not worth a quadratic comparison.
   if (misspelt.size() > 64) return std::nullopt;
   // One or two letters are too short to guess from: `z` is not a typo of `x`.

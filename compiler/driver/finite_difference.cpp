@@ -22,7 +22,9 @@ std::vector<GradientCheck> checkGradients(const Model& model, std::span<const do
     // Step of eps^(1/5) relative to the point: balances truncation and rounding error
     // of the five-point stencil.
     double h = 7e-4 * std::max(1.0, std::fabs(base[1]));
-    auto at = [&](double delta) { return evaluate(model.graph, std::span(&r.of, 1), values, {r.wrt, delta})[0]; };
+    auto at = [&](double delta) {
+      return evaluate(model.graph, std::span(&r.of, 1), values, {r.wrt, delta})[0];
+    };
     double numeric = (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
     checks.push_back({&r, base[0], numeric, agree(base[0], numeric)});
   }

@@ -91,7 +91,8 @@ NodeId Graph::canonicalizePow(NodeId a, NodeId b) {
 }
 
 NodeId Graph::canonicalize(Op op, std::span<const NodeId> args) {
-  bool allConstant = std::all_of(args.begin(), args.end(), [&](NodeId a) { return this->op(a) == Op::Const; });
+  bool allConstant =
+      std::all_of(args.begin(), args.end(), [&](NodeId a) { return this->op(a) == Op::Const; });
   if (allConstant) return foldConstants(op, args);
   switch (op) {
     case Op::Add: return canonicalizeAdd(args[0], args[1]);
@@ -105,7 +106,8 @@ NodeId Graph::canonicalize(Op op, std::span<const NodeId> args) {
       if (args[1] == args[2]) return args[1];
       return intern(op, args);
     case Op::Abs:
-      if (this->op(args[0]) == Op::Neg || this->op(args[0]) == Op::Abs) return make(Op::Abs, {arg(args[0], 0)});
+      if (this->op(args[0]) == Op::Neg || this->op(args[0]) == Op::Abs)
+        return make(Op::Abs, {arg(args[0], 0)});
       return intern(op, args);
     case Op::Eq:
     case Op::Ne: return internOrdered(op, args[0], args[1]);

@@ -112,7 +112,8 @@ bool Graph::isConstant(NodeId id, double value) const {
 
 NodeId Graph::make(Op op, std::span<const NodeId> args) {
   assert(opInfo(op).arity < 0 ? !args.empty() : static_cast<size_t>(opInfo(op).arity) == args.size());
-  assert(op != Op::Const && op != Op::Variable && op != Op::Binding && "use constant(), variable(), binding()");
+  assert(op != Op::Const && op != Op::Variable && op != Op::Binding &&
+         "use constant(), variable(), binding()");
   return canonicalize(op, args);
 }
 

@@ -32,8 +32,8 @@ struct Node {
   Type type = Type::Real;
   uint32_t firstArg = 0;  // into Graph's operand list
   uint32_t argCount = 0;
-  uint32_t payload = 0;   // Variable: variable index; Binding: binding index
-  double value = 0;       // Const only
+  uint32_t payload = 0;  // Variable: variable index; Binding: binding index
+  double value = 0;      // Const only
 };
 
 enum class VariableKind : uint8_t { Input, Param };
@@ -66,7 +66,9 @@ class Graph {
   NodeId variable(uint32_t variableIndex);
   NodeId binding(uint32_t bindingIndex, NodeId formula);
   NodeId make(Op op, std::span<const NodeId> args);
-  NodeId make(Op op, std::initializer_list<NodeId> args) { return make(op, std::span(args.begin(), args.size())); }
+  NodeId make(Op op, std::initializer_list<NodeId> args) {
+    return make(op, std::span(args.begin(), args.size()));
+  }
 
   NodeId add(NodeId a, NodeId b) { return make(Op::Add, {a, b}); }
   NodeId sub(NodeId a, NodeId b) { return make(Op::Sub, {a, b}); }

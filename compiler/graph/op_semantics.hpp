@@ -20,7 +20,7 @@ double stableSoftplus(double x);
 double stableLogsumexp(std::span<const double> args);
 double nanMax(double a, double b);  // NaN if either is NaN (as torch.maximum)
 double nanMin(double a, double b);
-double signOf(double x);            // -1, 0 or 1; NaN for NaN
+double signOf(double x);                            // -1, 0 or 1; NaN for NaN
 double powSemantics(double base, double exponent);  // x^2 is exactly x*x
 
 }  // namespace gradc

@@ -27,7 +27,7 @@ enum class SymbolKind { Input, Param, Const, Binding, Function };
 
 struct Symbol {
   SymbolKind kind = SymbolKind::Binding;
-  NodeId node = kNoNode;  // Input, Param: variable node; Const: constant; Binding: binding node
+  NodeId node = kNoNode;                // Input, Param: variable node; Const: constant; Binding: binding node
   const ast::Statement* def = nullptr;  // Function
   uint32_t offset = 0;
 };
@@ -99,7 +99,7 @@ class Analyzer {
   Differentiator differentiator_;
   std::unordered_map<std::string, Symbol> globals_;
   std::unordered_map<std::string, uint32_t> declarationSites_;  // first declaration of each name
-  std::unordered_set<NodeId> gradBindings_;                      // bindings whose value uses grad
+  std::unordered_set<NodeId> gradBindings_;                     // bindings whose value uses grad
   std::unordered_set<std::string> outputNames_;
   size_t gradCount_ = 0;
 };
@@ -129,8 +129,9 @@ void Analyzer::collectDeclarationSites() {
 
 bool Analyzer::defineName(const std::string& name, uint32_t offset, Symbol symbol) {
   if (auto found = globals_.find(name); found != globals_.end()) {
-    diags_->error(offset, "`" + name + "` is already defined (as " + kindWord(found->second.kind) + " at line " +
-                              lineOf(found->second.offset) + "); a name can be defined only once");
+    diags_->error(offset, "`" + name + "` is already defined (as " + kindWord(found->second.kind) +
+                              " at line " + lineOf(found->second.offset) +
+                              "); a name can be defined only once");
     return false;
   }
   symbol.offset = offset;
@@ -217,8 +218,10 @@ void Analyzer::declareOutput(const ast::Statement& s) {
       name.kind = ast::ExprKind::Name;
       name.text = s.name;
       name.span = s.nameSpan;
-      if (found == globals_.end()) reportUnknownName(name, Context{}, false);
-      else diags_->error(s.nameSpan.begin, "`" + s.name + "` is a function; only values can be outputs");
+      if (found == globals_.end())
+        reportUnknownName(name, Context{}, false);
+      else
+        diags_->error(s.nameSpan.begin, "`" + s.name + "` is a function; only values can be outputs");
       return;
     }
     node = found->second.node;
@@ -312,7 +315,8 @@ void Analyzer::reportUnknownName(const ast::Expr& e, const Context& ctx, bool as
     if ((symbol.kind == SymbolKind::Function) == asFunction) candidates.push_back(name);
   if (asFunction) {
     for (int i = 0; i < kOpCount; ++i)
-      if (opInfo(static_cast<Op>(i)).kind == OpKind::Function) candidates.emplace_back(opInfo(static_cast<Op>(i)).spelling);
+      if (opInfo(static_cast<Op>(i)).kind == OpKind::Function)
+        candidates.emplace_back(opInfo(static_cast<Op>(i)).spelling);
     candidates.emplace_back("pow");
     candidates.emplace_back("grad");
   }
@@ -332,7 +336,8 @@ NodeId Analyzer::lowerName(const ast::Expr& e, const Context& ctx) {
   auto found = globals_.find(e.text);
   if (found == globals_.end()) {
     if (builtinFunction(e.text) || e.text == "grad")
-      diags_->error(e.span.begin, "`" + e.text + "` is a built-in function; call it as `" + e.text + "(...)`");
+      diags_->error(e.span.begin,
+                    "`" + e.text + "` is a built-in function; call it as `" + e.text + "(...)`");
     else
       reportUnknownName(e, ctx, false);
     return kErrorNode;
@@ -367,7 +372,8 @@ NodeId Analyzer::lowerCall(const ast::Expr& e, std::span<const NodeId> args, con
     bool ok = true;
     for (size_t i = 0; i < args.size(); ++i) {
       if (*op == Op::Where && i == 0) {
-        if (args[0] == kErrorNode) ok = false;
+        if (args[0] == kErrorNode)
+          ok = false;
         else if (model_.graph.type(args[0]) != Type::Bool) {
           diags_->error(syntax_.expr(e.args[0]).span.begin,
                         "the condition of `where` must be a comparison, such as `x > 0`");
@@ -384,7 +390,8 @@ NodeId Analyzer::lowerCall(const ast::Expr& e, std::span<const NodeId> args, con
     return kErrorNode;
   }
   if (ctx.def && e.text == ctx.def->name) {
-    diags_->error(e.opSpan.begin, "`" + e.text + "` calls itself; a def cannot be recursive (defs are inlined)");
+    diags_->error(e.opSpan.begin,
+                  "`" + e.text + "` calls itself; a def cannot be recursive (defs are inlined)");
     return kErrorNode;
   }
   auto found = globals_.find(e.text);
@@ -443,7 +450,8 @@ NodeId Analyzer::lowerDefCall(const ast::Expr& e, const Symbol& fn, std::span<co
 NodeId Analyzer::resolveWithRespectTo(ExprId id, const Context& ctx) {
   const ast::Expr& e = syntax_.expr(id);
   if (e.kind != ast::ExprKind::Name) {
-    diags_->error(e.span.begin, "the second argument of `grad` must be the name of an input, param or binding");
+    diags_->error(e.span.begin,
+                  "the second argument of `grad` must be the name of an input, param or binding");
     return kErrorNode;
   }
   if (ctx.locals)
@@ -481,12 +489,12 @@ NodeId Analyzer::lowerGrad(const ast::Expr& e, std::span<const NodeId> args, con
   if (auto derivative = differentiator_.gradient(args[0], wrt)) result = *derivative;
   bool placeholder = ctx.def && ctx.depth == 0;  // checking a def body, not a real call
   if (!placeholder)
-    model_.grads.push_back({args[0], wrt, result == kErrorNode ? model_.graph.constant(0) : result, e.opSpan.begin,
-                            textOf(e.span)});
+    model_.grads.push_back({args[0], wrt, result == kErrorNode ? model_.graph.constant(0) : result,
+                            e.opSpan.begin, textOf(e.span)});
   if (result != kErrorNode) return result;
   const ast::Expr& of = syntax_.expr(e.args[0]);
-  diags_->warning(e.opSpan.begin, "`" + textOf(of.span) + "` does not depend on `" + syntax_.expr(e.args[1]).text +
-                                      "`; its derivative is 0");
+  diags_->warning(e.opSpan.begin, "`" + textOf(of.span) + "` does not depend on `" +
+                                      syntax_.expr(e.args[1]).text + "`; its derivative is 0");
   return model_.graph.constant(0);
 }
 

@@ -21,13 +21,14 @@ Model simplify(const Model& model) {
   for (uint32_t i = 0; i < from.variables().size(); ++i) to.variable(i);
 
   std::vector<NodeId> roots = liveRoots(model);
-  std::vector<NodeId> map = rewriteGraph(from, roots, [&](NodeId old, std::span<const NodeId> args) -> NodeId {
-    const Node& n = from.node(old);
-    if (n.op == Op::Const) return n.type == Type::Bool ? to.boolean(n.value != 0) : to.constant(n.value);
-    if (n.op == Op::Variable) return to.variable(n.payload);
-    if (n.op == Op::Binding) return args[0];
-    return to.make(n.op, args);
-  });
+  std::vector<NodeId> map =
+      rewriteGraph(from, roots, [&](NodeId old, std::span<const NodeId> args) -> NodeId {
+        const Node& n = from.node(old);
+        if (n.op == Op::Const) return n.type == Type::Bool ? to.boolean(n.value != 0) : to.constant(n.value);
+        if (n.op == Op::Variable) return to.variable(n.payload);
+        if (n.op == Op::Binding) return args[0];
+        return to.make(n.op, args);
+      });
 
   out.inputs = model.inputs;
   out.params = model.params;

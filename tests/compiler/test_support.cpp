@@ -18,7 +18,8 @@ Compiled compileText(const std::string& text) {
   return result;
 }
 
-std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled, const std::map<std::string, double>& values) {
+std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,
+                                              const std::map<std::string, double>& values) {
   const Model& m = compiled.simplified;
   std::vector<double> vars(m.graph.variables().size(), 0.0);
   for (size_t i = 0; i < m.params.size(); ++i) vars[m.params[i]] = m.paramDefaults[i];

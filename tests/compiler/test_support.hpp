@@ -18,6 +18,7 @@ struct Compiled {
 Compiled compileText(const std::string& text);
 
 // Every output, by name, with inputs and params from `values` (params default otherwise).
-std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled, const std::map<std::string, double>& values);
+std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,
+                                              const std::map<std::string, double>& values);
 
 }  // namespace gradc::testing

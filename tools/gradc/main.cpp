@@ -99,7 +99,8 @@ int runEval(const CompiledModel& compiled, const Options& o) {
       text += (i ? ", " : "") + jsonString(m.outputs[i].name) + ": " + jsonNumber(results[i]);
     text += "}\n";
   } else {
-    for (size_t i = 0; i < results.size(); ++i) text += m.outputs[i].name + " = " + shortestText(results[i]) + "\n";
+    for (size_t i = 0; i < results.size(); ++i)
+      text += m.outputs[i].name + " = " + shortestText(results[i]) + "\n";
   }
   std::cout << text;
   return kOk;
@@ -115,7 +116,8 @@ int runPrint(const CompiledModel& compiled, const Options& o) {
   for (const auto& name : o.outputs) {
     size_t i = 0;
     while (i < m.outputs.size() && m.outputs[i].name != name) ++i;
-    if (i == m.outputs.size()) return usageError("--output " + name + ": the model has no output named '" + name + "'");
+    if (i == m.outputs.size())
+      return usageError("--output " + name + ": the model has no output named '" + name + "'");
     chosen.push_back(i);
   }
   std::cout << printModel(m, chosen, *format);
@@ -136,9 +138,9 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
   bool allAgree = true;
   for (const auto& c : checkGradients(compiled.analyzed, *values)) {
     LineColumn at = source.locate(c.record->offset);
-    std::printf("%s:%u:%u: %s  %s: analytic %s, finite difference %s\n", source.name().c_str(), at.line, at.column,
-                c.agrees ? "ok      " : "MISMATCH", c.record->text.c_str(), shortestText(c.analytic).c_str(),
-                roundedText(c.numeric).c_str());
+    std::printf("%s:%u:%u: %s  %s: analytic %s, finite difference %s\n", source.name().c_str(), at.line,
+                at.column, c.agrees ? "ok      " : "MISMATCH", c.record->text.c_str(),
+                shortestText(c.analytic).c_str(), roundedText(c.numeric).c_str());
     allAgree = allAgree && c.agrees;
   }
   std::printf("%zu grads checked, %s\n", compiled.analyzed.grads.size(),

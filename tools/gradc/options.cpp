@@ -122,7 +122,8 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
     return o;
   }
   auto found = kCommands.find(first);
-  if (found == kCommands.end()) return UsageError{"unknown command '" + std::string(first) + "' (try 'gradc --help')"};
+  if (found == kCommands.end())
+    return UsageError{"unknown command '" + std::string(first) + "' (try 'gradc --help')"};
   o.command = found->second;
   std::string commandName(first);
   bool haveModel = false;
@@ -142,7 +143,8 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
         inlineValue = true;
       }
       if (!accepts(o.command, flag))
-        return UsageError{"'" + commandName + "' has no option '" + flag + "' (try 'gradc " + commandName + " --help')"};
+        return UsageError{"'" + commandName + "' has no option '" + flag + "' (try 'gradc " + commandName +
+                          " --help')"};
       if (flag == "--json") {
         o.json = true;
       } else if (flag.size() == 3 && flag.starts_with("-O")) {
@@ -156,7 +158,8 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
       }
       continue;
     }
-    if (haveModel) return UsageError{"more than one model given: '" + o.model + "' and '" + std::string(arg) + "'"};
+    if (haveModel)
+      return UsageError{"more than one model given: '" + o.model + "' and '" + std::string(arg) + "'"};
     o.model = arg;
     haveModel = true;
   }

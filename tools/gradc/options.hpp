@@ -13,8 +13,8 @@ enum class Command { Help, Version, Eval, Print, Check, Stats, Compile };
 
 struct Options {
   Command command = Command::Help;
-  std::string helpTopic;  // `gradc help eval`, `gradc eval --help`
-  std::string model;      // a path, or "-" for standard input
+  std::string helpTopic;                                  // `gradc help eval`, `gradc eval --help`
+  std::string model;                                      // a path, or "-" for standard input
   std::vector<std::pair<std::string, std::string>> sets;  // --set name=value
   bool json = false;
   std::vector<std::string> outputs;  // print --output

@@ -14,7 +14,7 @@ namespace {
 struct Case {
   const char* name;
   std::function<NodeId(Graph&, NodeId, NodeId)> build;  // f(x, y)
-  std::vector<std::pair<double, double>> points;       // smooth points of the domain
+  std::vector<std::pair<double, double>> points;        // smooth points of the domain
 };
 
 // Five-point central difference of node `f` with respect to variable node `v`.
@@ -73,7 +73,10 @@ std::vector<Case> cases() {
       {"softplus", unary(Op::Softplus), general},
       {"relu", unary(Op::Relu), general},
       {"logsumexp",
-       [](Graph& g, NodeId x, NodeId y) { return g.make(Op::Logsumexp, {x, y, g.mul(x, y)}); }, general},
+       [](Graph& g, NodeId x, NodeId y) {
+         return g.make(Op::Logsumexp, {x, y, g.mul(x, y)});
+       },
+       general},
       {"erf", unary(Op::Erf), general},
       {"where",
        [](Graph& g, NodeId x, NodeId y) {
@@ -100,8 +103,9 @@ TEST_P(DerivativeRule, FirstAndSecondOrderMatchFiniteDifferences) {
       auto df = d.gradient(f, vars[i]);
       if (!df) continue;  // f does not use this variable
       double analytic = evaluate(g, std::span(&*df, 1), values)[0];
-      expectClose(analytic, numericDerivative(g, f, vars[i], values, i),
-                  std::string(c.name) + " d/d" + "xy"[i] + " at " + std::to_string(px) + "," + std::to_string(py));
+      expectClose(
+          analytic, numericDerivative(g, f, vars[i], values, i),
+          std::string(c.name) + " d/d" + "xy"[i] + " at " + std::to_string(px) + "," + std::to_string(py));
       for (uint32_t j = 0; j < 2; ++j) {
         auto d2f = d.gradient(*df, vars[j]);
         double second = d2f ? evaluate(g, std::span(&*d2f, 1), values)[0] : 0.0;

@@ -10,7 +10,9 @@
 namespace gradc {
 namespace {
 
-double eval(const Graph& g, NodeId n, std::vector<double> values) { return evaluate(g, std::span(&n, 1), values)[0]; }
+double eval(const Graph& g, NodeId n, std::vector<double> values) {
+  return evaluate(g, std::span(&n, 1), values)[0];
+}
 
 TEST(Reverse, BindingCountsOnlyPathsThroughIt) {
   Graph g;

@@ -7,7 +7,9 @@
 namespace gradc {
 namespace {
 
-double call(Op op, std::initializer_list<double> args) { return evaluateOp(op, std::span(args.begin(), args.size())); }
+double call(Op op, std::initializer_list<double> args) {
+  return evaluateOp(op, std::span(args.begin(), args.size()));
+}
 
 TEST(OpSemantics, StableForms) {
   EXPECT_EQ(call(Op::Softplus, {1000}), 1000);

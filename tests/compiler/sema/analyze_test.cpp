@@ -66,7 +66,8 @@ TEST(Analyze, NoDependenceWarnsAndGivesZero) {
 
 TEST(Analyze, Errors) {
   EXPECT_EQ(firstDiagnostic("input x\ny = x + z\noutput y\n"), "2:9: error: undefined name `z`");
-  EXPECT_EQ(firstDiagnostic("input x\ny = sqrtt(x)\n"), "2:5: error: unknown function `sqrtt`; did you mean `sqrt`?");
+  EXPECT_EQ(firstDiagnostic("input x\ny = sqrtt(x)\n"),
+            "2:5: error: unknown function `sqrtt`; did you mean `sqrt`?");
   EXPECT_EQ(firstDiagnostic("input x\ny = x\ny = x + 1\n"),
             "3:1: error: `y` is already defined (as a binding at line 2); a name can be defined only once");
   EXPECT_EQ(firstDiagnostic("input x\nparam w = 2\ny = w * x\noutput g = grad(y, 3)\n"),
@@ -74,7 +75,8 @@ TEST(Analyze, Errors) {
   EXPECT_EQ(firstDiagnostic("def f(a) = f(a) + 1\ninput x\noutput y = f(x)\n"),
             "1:12: error: `f` calls itself; a def cannot be recursive (defs are inlined)");
   EXPECT_EQ(firstDiagnostic("const k = 2\ninput x\noutput g = grad(x * k, k)\n"),
-            "3:24: error: cannot differentiate with respect to const `k`: a constant has no derivative (make it a param)");
+            "3:24: error: cannot differentiate with respect to const `k`: a constant has no derivative (make "
+            "it a param)");
   EXPECT_EQ(firstDiagnostic("input x\ny = (x > 1) + 2\n"),
             "2:8: error: a comparison is not a number; it can only be the condition of `where`");
   EXPECT_EQ(firstDiagnostic("input x\ny = where(x, 1, 2)\n"),
@@ -82,10 +84,13 @@ TEST(Analyze, Errors) {
   EXPECT_EQ(firstDiagnostic("input x\ny = atan2(x)\n"), "2:5: error: `atan2` takes 2 arguments, got 1");
   EXPECT_EQ(firstDiagnostic("input x\nconst k = x + 1\n"),
             "2:11: error: `x` is an input; a constant expression may use only numbers and consts");
-  EXPECT_EQ(firstDiagnostic("input x\ny = z + 1\nz = x\n"), "2:5: error: `z` is used before it is defined (at line 3)");
+  EXPECT_EQ(firstDiagnostic("input x\ny = z + 1\nz = x\n"),
+            "2:5: error: `z` is used before it is defined (at line 3)");
   EXPECT_EQ(firstDiagnostic("input x\noutput x\noutput x\n"), "3:8: error: output `x` is declared twice");
-  EXPECT_EQ(firstDiagnostic("input x\ny = sin + 1\n"), "2:5: error: `sin` is a built-in function; call it as `sin(...)`");
-  EXPECT_EQ(firstDiagnostic("input x\ndef f(a) = a\ny = f(x, x)\n"), "3:5: error: `f` takes 1 argument, got 2");
+  EXPECT_EQ(firstDiagnostic("input x\ny = sin + 1\n"),
+            "2:5: error: `sin` is a built-in function; call it as `sin(...)`");
+  EXPECT_EQ(firstDiagnostic("input x\ndef f(a) = a\ny = f(x, x)\n"),
+            "3:5: error: `f` takes 1 argument, got 2");
   EXPECT_EQ(firstDiagnostic("input x\ny = x(2)\n"), "2:5: error: `x` is an input, not a function");
 }
 
@@ -105,7 +110,8 @@ TEST(Analyze, DefUsingAnInputCalledInAConst) {
   auto r = compileText("input x\ndef f(a) = a + x\nconst k = f(1)\n");
   ASSERT_FALSE(r.diagnostics.empty());
   EXPECT_EQ(r.diagnostics[0],
-            "3:11: error: in this call of `f`: `x` is an input; a constant expression may use only numbers and consts");
+            "3:11: error: in this call of `f`: `x` is an input; a constant expression may use only numbers "
+            "and consts");
 }
 
 TEST(Analyze, LongSumDoesNotRecurse) {
