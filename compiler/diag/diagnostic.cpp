@@ -54,8 +54,11 @@ std::string formatDiagnostic(const SourceFile& source, const Diagnostic& d) {
   if (first > line.size()) first = static_cast<uint32_t>(line.size());
   std::string_view shown = line.substr(first, kWindow);
   out += "  " + printable(shown) + "\n  ";
-  for (uint32_t i = first; i + 1 < at.column && i < line.size(); ++i)
-    out.push_back(line[i] == '\t' ? '\t' : ' ');
+  // One space per character before the column: UTF-8 continuation bytes take none.
+  for (uint32_t i = first; i + 1 < at.column && i < line.size(); ++i) {
+    auto u = static_cast<unsigned char>(line[i]);
+    if ((u & 0xC0) != 0x80) out.push_back(line[i] == '\t' ? '\t' : ' ');
+  }
   out += "^\n";
   return out;
 }

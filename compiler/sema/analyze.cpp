@@ -10,6 +10,8 @@
 #include "compiler/ad/reverse.hpp"
 #include "compiler/diag/suggest.hpp"
 #include "compiler/graph/op.hpp"
+#include "compiler/graph/traversal.hpp"
+#include "compiler/interp/evaluate.hpp"
 
 namespace gradc {
 namespace {
@@ -84,6 +86,7 @@ class Analyzer {
   NodeId resolveWithRespectTo(ExprId id, const Context& ctx);
   bool requireNumber(NodeId value, ExprId from);
   NodeId lowerNumber(ExprId root, const Context& ctx, const char* what);
+  NodeId foldConstantBindings(NodeId value);
   void reportUnknownName(const ast::Expr& e, const Context& ctx, bool asFunction);
 
   std::string lineOf(uint32_t offset) const { return std::to_string(source_.locate(offset).line); }
@@ -237,10 +240,21 @@ void Analyzer::declareOutput(const ast::Statement& s) {
 
 // ---------------------------------------------------------------- expressions
 
+// A def called in a constant expression wraps its arguments in hidden bindings,
+// which canonicalisation does not fold through: with no variable below, the value
+// is a constant all the same, so compute it.
+NodeId Analyzer::foldConstantBindings(NodeId value) {
+  const Graph& g = model_.graph;
+  for (NodeId n : topologicalOrder(g, std::span(&value, 1)))
+    if (g.op(n) == Op::Variable) return value;
+  return model_.graph.constant(evaluate(g, std::span(&value, 1), {})[0]);
+}
+
 NodeId Analyzer::lowerNumber(ExprId root, const Context& ctx, const char* what) {
   if (root == ast::kNoExpr) return kErrorNode;
   NodeId value = lower(root, ctx);
   if (!requireNumber(value, root)) return kErrorNode;
+  if (ctx.constOnly && model_.graph.op(value) != Op::Const) value = foldConstantBindings(value);
   if (ctx.constOnly && model_.graph.op(value) != Op::Const) {
     diags_->error(syntax_.expr(root).span.begin, std::string(what) + " must be a constant expression");
     return kErrorNode;

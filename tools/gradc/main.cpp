@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -37,6 +38,11 @@ std::optional<SourceFile> readModel(const std::string& path, std::string& error)
   if (path == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return SourceFile("<stdin>", std::move(text));
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot read '" + path + "': it is a directory";
+    return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -143,8 +149,8 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
                 shortestText(c.analytic).c_str(), roundedText(c.numeric).c_str());
     allAgree = allAgree && c.agrees;
   }
-  std::printf("%zu grads checked, %s\n", compiled.analyzed.grads.size(),
-              allAgree ? "all agree" : "some disagree");
+  size_t count = compiled.analyzed.grads.size();
+  std::printf("%zu grad%s checked, %s\n", count, count == 1 ? "" : "s", allAgree ? "all agree" : "some disagree");
   return allAgree ? kOk : kModelError;
 }
 

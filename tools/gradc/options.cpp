@@ -145,6 +145,7 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
       if (!accepts(o.command, flag))
         return UsageError{"'" + commandName + "' has no option '" + flag + "' (try 'gradc " + commandName +
                           " --help')"};
+      if (inlineValue && !takesValue(flag)) return UsageError{"option '" + flag + "' takes no value"};
       if (flag == "--json") {
         o.json = true;
       } else if (flag.size() == 3 && flag.starts_with("-O")) {

@@ -36,6 +36,12 @@ TEST(Diagnostic, CaretFollowsTabs) {
   EXPECT_EQ(formatDiagnostic(s, d), "m.grad:1:6: warning: w\n  \ty = q\n  \t    ^\n");
 }
 
+TEST(Diagnostic, CaretCountsCharactersNotBytes) {
+  SourceFile s("m.grad", "y = \xc3\xa9 + q\n");  // y = é + q
+  Diagnostic d{Severity::Error, 9, "q"};
+  EXPECT_EQ(formatDiagnostic(s, d), "m.grad:1:10: error: q\n  y = \xc3\xa9 + q\n          ^\n");
+}
+
 TEST(Suggest, ClosestName) {
   EXPECT_EQ(closestName("sqrtt", {"sqrt", "sin", "exp"}), "sqrt");
   EXPECT_EQ(closestName("qqqqq", {"sqrt", "sin", "exp"}), std::nullopt);

@@ -114,6 +114,14 @@ TEST(Analyze, DefUsingAnInputCalledInAConst) {
             "and consts");
 }
 
+TEST(Analyze, DefCalledInAConstantExpression) {
+  auto r = compileText("def dbl(a) = 2*a\nconst k = dbl(2)\nparam w = dbl(k) + 1\noutput k\noutput w\n");
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  auto v = evaluateOutputs(*r.model, {});
+  EXPECT_EQ(v["k"], 4);
+  EXPECT_EQ(v["w"], 9);
+}
+
 TEST(Analyze, LongSumDoesNotRecurse) {
   std::string text = "input x\ny = x";
   for (int i = 0; i < 200000; ++i) text += "+x";

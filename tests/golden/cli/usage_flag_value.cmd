@@ -1,0 +1,1 @@
+eval seed_net.grad --json=yes
