@@ -13,7 +13,9 @@
 #include "compiler/driver/finite_difference.hpp"
 #include "compiler/driver/stats.hpp"
 #include "compiler/interp/evaluate.hpp"
+#include "compiler/lower/kernel_program.hpp"
 #include "compiler/print/print.hpp"
+#include "runtime/jit.hpp"
 #include "tools/gradc/number_format.hpp"
 #include "tools/gradc/options.hpp"
 
@@ -90,14 +92,29 @@ std::optional<std::vector<double>> variableValues(const Model& m, const Options&
   return values;
 }
 
+std::vector<double> interpretOutputs(const Model& m, const std::vector<double>& values) {
+  std::vector<NodeId> roots;
+  for (const auto& out : m.outputs) roots.push_back(out.node);
+  return evaluate(m.graph, roots, values);
+}
+
+// Compiles every output into one kernel with the JIT and calls it once.
+std::vector<double> runKernel(const Model& m, const std::vector<double>& values, int optLevel) {
+  KernelProgram program = scheduleKernel(m);
+  auto kernel = JitKernel::compile(program, {optLevel});
+  std::vector<double> inputs, params, outputs(m.outputs.size());
+  for (uint32_t v : m.inputs) inputs.push_back(values[v]);
+  for (uint32_t v : m.params) params.push_back(values[v]);
+  (*kernel)(inputs.data(), params.data(), outputs.data());
+  return outputs;
+}
+
 int runEval(const CompiledModel& compiled, const Options& o) {
   const Model& m = compiled.simplified;
   std::string error;
   auto values = variableValues(m, o, error);
   if (!values) return usageError(error);
-  std::vector<NodeId> roots;
-  for (const auto& out : m.outputs) roots.push_back(out.node);
-  std::vector<double> results = evaluate(m.graph, roots, *values);
+  std::vector<double> results = o.interpret ? interpretOutputs(m, *values) : runKernel(m, *values, o.optLevel);
   std::string text;
   if (o.json) {
     text = "{";
@@ -193,6 +210,9 @@ int main(int argc, char** argv) {
   if (auto* error = std::get_if<UsageError>(&parsed)) return usageError(error->message);
   try {
     return run(std::get<Options>(parsed));
+  } catch (const gradc::Error& error) {
+    std::cerr << error.what() << "\n";
+    return kModelError;
   } catch (const std::bad_alloc&) {
     std::cerr << "gradc: out of memory\n";
     return kModelError;

@@ -31,12 +31,15 @@ const char* kOverview =
 
 const std::map<std::string, const char*, std::less<>> kCommandHelp = {
     {"eval",
-     "usage: gradc eval MODEL [--set name=value ...] [--json]\n"
+     "usage: gradc eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3]\n"
      "\n"
-     "Evaluates every output of MODEL in declaration order. Every input needs a value\n"
-     "(--set x=4); params take their defaults unless set.\n"
+     "Compiles every output of MODEL into one kernel with LLVM's JIT and evaluates it,\n"
+     "printing the outputs in declaration order. Every input needs a value (--set x=4);\n"
+     "params take their defaults unless set.\n"
      "  --set name=value  the value of an input or param (any strtod number: 2.5, -1e3, inf)\n"
-     "  --json            one JSON object {\"name\": value, ...}; inf, -inf, nan as strings\n"},
+     "  --json            one JSON object {\"name\": value, ...}; inf, -inf, nan as strings\n"
+     "  --interpret       evaluate with the reference interpreter instead of the JIT\n"
+     "  -O0..-O3          LLVM optimisation level (default -O2)\n"},
     {"print",
      "usage: gradc print MODEL [--output name ...] [--format infix|latex|c|dot]\n"
      "\n"
@@ -88,7 +91,9 @@ std::optional<UsageError> applyFlag(Options& o, std::string_view flag, const std
 // Which flags each command accepts.
 bool accepts(Command c, std::string_view flag) {
   switch (c) {
-    case Command::Eval: return flag == "--set" || flag == "--json";
+    case Command::Eval:
+      return flag == "--set" || flag == "--json" || flag == "--interpret" || flag == "-O0" || flag == "-O1" ||
+             flag == "-O2" || flag == "-O3";
     case Command::Print: return flag == "--output" || flag == "--format";
     case Command::Check: return flag == "--set";
     case Command::Stats: return false;
@@ -148,6 +153,8 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
       if (inlineValue && !takesValue(flag)) return UsageError{"option '" + flag + "' takes no value"};
       if (flag == "--json") {
         o.json = true;
+      } else if (flag == "--interpret") {
+        o.interpret = true;
       } else if (flag.size() == 3 && flag.starts_with("-O")) {
         o.optLevel = flag[2] - '0';
       } else if (takesValue(flag)) {

@@ -17,6 +17,7 @@ struct Options {
   std::string model;                                      // a path, or "-" for standard input
   std::vector<std::pair<std::string, std::string>> sets;  // --set name=value
   bool json = false;
+  bool interpret = false;  // eval: the reference interpreter instead of the JIT
   std::vector<std::string> outputs;  // print --output
   std::string format = "infix";      // print --format
   std::string outputFile;            // compile -o

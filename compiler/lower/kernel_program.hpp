@@ -1,0 +1,41 @@
+// Lowering, first half: a model's chosen outputs scheduled into a flat list of
+// instructions, each defining one value, operands before users, every shared
+// subexpression computed once. Free of LLVM: the code generator in runtime/
+// turns this list into machine code, and tests can check it on its own.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "compiler/graph/op.hpp"
+#include "compiler/sema/model.hpp"
+
+namespace gradc {
+
+enum class OperandSource : uint8_t { Computed, Input, Param, Constant };
+
+struct KernelInstruction {
+  Op op = Op::Const;
+  OperandSource source = OperandSource::Computed;  // Input/Param: `index` is the ABI position
+  uint32_t index = 0;
+  double constant = 0;      // Constant
+  bool boolean = false;     // the value is a comparison result (i1 in IR)
+  uint32_t firstArg = 0;    // into KernelProgram::operands: value numbers
+  uint32_t argCount = 0;
+};
+
+struct KernelProgram {
+  std::vector<std::string> inputNames, paramNames, outputNames;
+  std::vector<KernelInstruction> code;  // value number = position
+  std::vector<uint32_t> operands;
+  std::vector<uint32_t> outputs;        // value number of each output
+
+  std::span<const uint32_t> args(const KernelInstruction& i) const { return {operands.data() + i.firstArg, i.argCount}; }
+};
+
+// The outputs with the given indices (all when empty), of a simplified model.
+KernelProgram scheduleKernel(const Model& simplified, std::span<const size_t> outputs = {});
+
+}  // namespace gradc

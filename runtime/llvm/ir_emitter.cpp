@@ -1,0 +1,384 @@
+#include "runtime/llvm/ir_emitter.hpp"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace gradc::runtime {
+namespace {
+
+using llvm::IRBuilder;
+using llvm::Value;
+
+class KernelEmitter {
+ public:
+  KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name)
+      : ctx_(ctx), program_(program), name_(name), module_(std::make_unique<llvm::Module>(name, ctx)),
+        builder_(ctx), f64_(llvm::Type::getDoubleTy(ctx)), i64_(llvm::Type::getInt64Ty(ctx)),
+        ptr_(llvm::PointerType::getUnqual(ctx)) {}
+
+  std::unique_ptr<llvm::Module> run() {
+    llvm::Function* batch = emitBatch();
+    emitSinglePoint(batch);
+    std::string problems;
+    llvm::raw_string_ostream out(problems);
+    if (llvm::verifyModule(*module_, &out)) throw std::logic_error("gradc produced invalid LLVM IR: " + problems);
+    return std::move(module_);
+  }
+
+ private:
+  // void NAME_batch(size_t n, const double *inputs, const double *params, double *outputs)
+  llvm::Function* emitBatch() {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, ptr_, ptr_, ptr_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_ + "_batch", *module_);
+    f->setDoesNotThrow();
+    for (unsigned i = 1; i <= 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
+    f->addParamAttr(1, llvm::Attribute::ReadOnly);
+    f->addParamAttr(2, llvm::Attribute::ReadOnly);
+    Args args{f->getArg(0), nullptr, f->getArg(1), f->getArg(2), f->getArg(3), nullptr};
+
+    auto* entry = llvm::BasicBlock::Create(ctx_, "entry", f);
+    auto* loop = llvm::BasicBlock::Create(ctx_, "point", f);
+    auto* done = llvm::BasicBlock::Create(ctx_, "done", f);
+    builder_.SetInsertPoint(entry);
+    std::vector<Chunk> chunks = planChunks();
+    if (!chunks.empty()) args.scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
+    builder_.CreateCondBr(builder_.CreateICmpEQ(args.n, builder_.getInt64(0)), done, loop);
+
+    builder_.SetInsertPoint(loop);
+    llvm::PHINode* p = builder_.CreatePHI(i64_, 2, "p");
+    p->addIncoming(builder_.getInt64(0), entry);
+    args.p = p;
+    if (chunks.empty()) {
+      emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
+    } else {
+      // A very large kernel is several functions, so that LLVM's time stays linear:
+      // values crossing from one to another go through a scratch array.
+      for (size_t c = 0; c < chunks.size(); ++c) {
+        llvm::Function* part = emitChunkFunction(chunks[c], c);
+        builder_.CreateCall(part, {args.n, args.p, args.inputs, args.params, args.outputs, args.scratch});
+      }
+    }
+    Value* next = builder_.CreateAdd(p, builder_.getInt64(1), "next", /*HasNUW=*/true);
+    p->addIncoming(next, builder_.GetInsertBlock());
+    builder_.CreateCondBr(builder_.CreateICmpEQ(next, args.n), done, loop);
+
+    builder_.SetInsertPoint(done);
+    builder_.CreateRetVoid();
+    return f;
+  }
+
+  // void NAME(const double *inputs, const double *params, double *outputs): one point
+  // is a batch of one (input i of point 0 is inputs[i*1 + 0]).
+  void emitSinglePoint(llvm::Function* batch) {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_, *module_);
+    f->setDoesNotThrow();
+    builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+    builder_.CreateCall(batch, {builder_.getInt64(1), f->getArg(0), f->getArg(1), f->getArg(2)});
+    builder_.CreateRetVoid();
+  }
+
+  struct Args {
+    Value* n;
+    Value* p;
+    Value* inputs;
+    Value* params;
+    Value* outputs;
+    Value* scratch;  // null when the kernel is one function
+  };
+
+  struct Chunk {
+    uint32_t begin, end;  // instructions [begin, end)
+  };
+
+  // Kernels above this many instructions are split into functions of about this size.
+  static constexpr uint32_t kChunkSize = 400;
+
+  // Splits the instruction list and gives a scratch slot to every computed value used
+  // outside its own chunk. Slots are reused once a value's last user has run.
+  std::vector<Chunk> planChunks() {
+    uint32_t count = static_cast<uint32_t>(program_.code.size());
+    if (count <= 2 * kChunkSize) return {};
+    std::vector<Chunk> chunks;
+    for (uint32_t b = 0; b < count; b += kChunkSize) chunks.push_back({b, std::min(count, b + kChunkSize)});
+    auto chunkOf = [](uint32_t value) { return value / kChunkSize; };
+    std::vector<uint32_t> lastUse(count, 0);  // the last chunk using a value elsewhere (0: none)
+    for (uint32_t v = 0; v < count; ++v)
+      for (uint32_t a : program_.args(program_.code[v]))
+        if (chunkOf(a) != chunkOf(v)) lastUse[a] = std::max(lastUse[a], chunkOf(v));
+    slot_.assign(count, UINT32_MAX);
+    std::vector<std::vector<uint32_t>> freedAfter(chunks.size());
+    std::vector<uint32_t> freeSlots;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      for (uint32_t v = chunks[c].begin; v < chunks[c].end; ++v) {
+        if (lastUse[v] == 0 || program_.code[v].source != OperandSource::Computed) continue;
+        if (freeSlots.empty()) freeSlots.push_back(slotCount_++);
+        slot_[v] = freeSlots.back();
+        freeSlots.pop_back();
+        freedAfter[lastUse[v]].push_back(slot_[v]);
+      }
+      // A slot read in chunk c can be written again from chunk c+1 on.
+      for (uint32_t s : freedAfter[c]) freeSlots.push_back(s);
+    }
+    return chunks;
+  }
+
+  llvm::Function* emitChunkFunction(const Chunk& chunk, size_t index) {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, i64_, ptr_, ptr_, ptr_, ptr_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                     name_ + "_part" + std::to_string(index), *module_);
+    f->setDoesNotThrow();
+    f->addFnAttr(llvm::Attribute::NoInline);
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+    Args args{f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(4), f->getArg(5)};
+    emitRange(chunk.begin, chunk.end, args);
+    builder_.CreateRetVoid();
+    return f;
+  }
+
+  Value* elementAt(Value* base, Value* index) { return builder_.CreateInBoundsGEP(f64_, base, index); }
+  Value* rowElement(Value* base, uint32_t row, const Args& args) {
+    return elementAt(base, builder_.CreateAdd(builder_.CreateMul(builder_.getInt64(row), args.n), args.p));
+  }
+
+  // Computes instructions [begin, end) of the current point, and stores the outputs
+  // among them (and, for the last range, the outputs that are leaves).
+  void emitRange(uint32_t begin, uint32_t end, const Args& args) {
+    std::unordered_map<uint32_t, Value*> values;
+    auto valueOf = [&](uint32_t v) -> Value* {
+      if (auto found = values.find(v); found != values.end()) return found->second;
+      const KernelInstruction& ins = program_.code[v];
+      Value* result = nullptr;
+      switch (ins.source) {
+        case OperandSource::Input:
+          result = builder_.CreateLoad(f64_, rowElement(args.inputs, ins.index, args), program_.inputNames[ins.index]);
+          break;
+        case OperandSource::Param:
+          result = builder_.CreateLoad(f64_, builder_.CreateConstInBoundsGEP1_64(f64_, args.params, ins.index),
+                                       program_.paramNames[ins.index]);
+          break;
+        case OperandSource::Constant:
+          result = ins.boolean ? static_cast<Value*>(builder_.getInt1(ins.constant != 0))
+                               : llvm::ConstantFP::get(f64_, ins.constant);
+          break;
+        case OperandSource::Computed:  // from an earlier chunk
+          result = builder_.CreateLoad(ins.boolean ? builder_.getInt1Ty() : f64_,
+                                       elementAt(args.scratch, builder_.getInt64(slot_[v])));
+          break;
+      }
+      values.emplace(v, result);
+      return result;
+    };
+    std::vector<Value*> operands;
+    for (uint32_t v = begin; v < end; ++v) {
+      const KernelInstruction& ins = program_.code[v];
+      if (ins.source != OperandSource::Computed) continue;  // leaves load where used
+      operands.clear();
+      for (uint32_t a : program_.args(ins)) operands.push_back(valueOf(a));
+      Value* result = emitOp(ins.op, operands);
+      values.emplace(v, result);
+      if (args.scratch && slot_[v] != UINT32_MAX)
+        builder_.CreateStore(result, elementAt(args.scratch, builder_.getInt64(slot_[v])));
+    }
+    bool last = end == program_.code.size();
+    for (size_t k = 0; k < program_.outputs.size(); ++k) {
+      uint32_t v = program_.outputs[k];
+      bool computedHere = v >= begin && v < end && program_.code[v].source == OperandSource::Computed;
+      bool leafAtEnd = last && program_.code[v].source != OperandSource::Computed;
+      if (computedHere || leafAtEnd) builder_.CreateStore(valueOf(v), rowElement(args.outputs, k, args));
+    }
+  }
+
+  Value* constant(double x) { return llvm::ConstantFP::get(f64_, x); }
+  Value* intrinsic(llvm::Intrinsic::ID id, std::vector<Value*> args) {
+    return builder_.CreateIntrinsic(id, {f64_}, args);
+  }
+  Value* libm(const char* name, std::vector<Value*> args) {
+    std::vector<llvm::Type*> types(args.size(), f64_);
+    llvm::FunctionCallee callee = module_->getOrInsertFunction(name, llvm::FunctionType::get(f64_, types, false));
+    if (auto* fn = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+      // Pure for our purposes (errno is never read): lets LLVM share and hoist calls.
+      fn->setDoesNotThrow();
+      fn->setDoesNotAccessMemory();
+      fn->setWillReturn();
+    }
+    auto* call = builder_.CreateCall(callee, args);
+    call->setDoesNotAccessMemory();
+    return call;
+  }
+  Value* isNaN(Value* x) { return builder_.CreateFCmpUNO(x, x); }
+
+  // max(a, b) / min(a, b): NaN if either is NaN, as op_semantics.cpp's nanMax / nanMin.
+  Value* extremum(Value* a, Value* b, bool isMax) {
+    Value* pick = isMax ? builder_.CreateSelect(builder_.CreateFCmpOLT(a, b), b, a)
+                        : builder_.CreateSelect(builder_.CreateFCmpOLT(b, a), b, a);
+    return builder_.CreateSelect(builder_.CreateFCmpUNO(a, b), builder_.CreateFAdd(a, b), pick);
+  }
+
+  // stableLogsumexp: the first largest argument m, m + log1p(sum of the others' exp(a - m)).
+  Value* logsumexp(const std::vector<Value*>& a) {
+    Value* m = a[0];
+    Value* top = builder_.getInt32(0);
+    Value* anyNaN = isNaN(a[0]);
+    Value* nanSum = a[0];
+    for (size_t i = 1; i < a.size(); ++i) {
+      Value* greater = builder_.CreateFCmpOGT(a[i], m);
+      m = builder_.CreateSelect(greater, a[i], m);
+      top = builder_.CreateSelect(greater, builder_.getInt32(i), top);
+      anyNaN = builder_.CreateOr(anyNaN, isNaN(a[i]));
+      nanSum = builder_.CreateFAdd(nanSum, a[i]);
+    }
+    Value* rest = constant(0);
+    for (size_t i = 0; i < a.size(); ++i) {
+      Value* term = intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(a[i], m)});
+      Value* isTop = builder_.CreateICmpEQ(top, builder_.getInt32(i));
+      rest = builder_.CreateFAdd(rest, builder_.CreateSelect(isTop, constant(0), term));
+    }
+    Value* finite = builder_.CreateFAdd(m, libm("log1p", {rest}));
+    Value* isInf = builder_.CreateFCmpOEQ(intrinsic(llvm::Intrinsic::fabs, {m}), constant(INFINITY));
+    return builder_.CreateSelect(anyNaN, nanSum, builder_.CreateSelect(isInf, m, finite));
+  }
+
+  Value* emitOp(Op op, const std::vector<Value*>& a) {
+    auto& b = builder_;
+    switch (op) {
+      case Op::Const:
+      case Op::Variable:
+      case Op::Binding: throw std::logic_error("gradc: leaf or binding scheduled as an operation");
+      case Op::Add: return b.CreateFAdd(a[0], a[1]);
+      case Op::Sub: return b.CreateFSub(a[0], a[1]);
+      case Op::Mul: return b.CreateFMul(a[0], a[1]);
+      case Op::Div: return b.CreateFDiv(a[0], a[1]);
+      case Op::Pow: {
+        // x^2 is exactly x*x (op_semantics.cpp); other exponents go to pow.
+        Value* square = b.CreateFMul(a[0], a[0]);
+        if (auto* c = llvm::dyn_cast<llvm::ConstantFP>(a[1]); c && c->isExactlyValue(2.0)) return square;
+        return b.CreateSelect(b.CreateFCmpOEQ(a[1], constant(2)), square,
+                              intrinsic(llvm::Intrinsic::pow, {a[0], a[1]}));
+      }
+      case Op::Neg: return b.CreateFNeg(a[0]);
+      case Op::Lt: return b.CreateFCmpOLT(a[0], a[1]);
+      case Op::Le: return b.CreateFCmpOLE(a[0], a[1]);
+      case Op::Gt: return b.CreateFCmpOGT(a[0], a[1]);
+      case Op::Ge: return b.CreateFCmpOGE(a[0], a[1]);
+      case Op::Eq: return b.CreateFCmpOEQ(a[0], a[1]);
+      case Op::Ne: return b.CreateFCmpUNE(a[0], a[1]);
+      case Op::Where: return b.CreateSelect(a[0], a[1], a[2]);
+      case Op::Exp: return intrinsic(llvm::Intrinsic::exp, a);
+      case Op::Log: return intrinsic(llvm::Intrinsic::log, a);
+      case Op::Log1p: return libm("log1p", a);
+      case Op::Expm1: return libm("expm1", a);
+      case Op::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, a);
+      case Op::Sin: return intrinsic(llvm::Intrinsic::sin, a);
+      case Op::Cos: return intrinsic(llvm::Intrinsic::cos, a);
+      case Op::Tan: return libm("tan", a);
+      case Op::Asin: return libm("asin", a);
+      case Op::Acos: return libm("acos", a);
+      case Op::Atan: return libm("atan", a);
+      case Op::Atan2: return libm("atan2", a);
+      case Op::Sinh: return libm("sinh", a);
+      case Op::Cosh: return libm("cosh", a);
+      case Op::Tanh: return libm("tanh", a);
+      case Op::Abs: return intrinsic(llvm::Intrinsic::fabs, a);
+      case Op::Sign: {
+        Value* zeroOrNaN = b.CreateSelect(isNaN(a[0]), a[0], constant(0));
+        return b.CreateSelect(b.CreateFCmpOGT(a[0], constant(0)), constant(1),
+                              b.CreateSelect(b.CreateFCmpOLT(a[0], constant(0)), constant(-1), zeroOrNaN));
+      }
+      case Op::Min: return extremum(a[0], a[1], false);
+      case Op::Max: return extremum(a[0], a[1], true);
+      case Op::Hypot: return libm("hypot", a);
+      case Op::Sigmoid: {
+        Value* nonNegative = b.CreateFCmpOGE(a[0], constant(0));
+        Value* e = intrinsic(llvm::Intrinsic::exp, {b.CreateSelect(nonNegative, b.CreateFNeg(a[0]), a[0])});
+        Value* onePlus = b.CreateFAdd(constant(1), e);
+        return b.CreateSelect(nonNegative, b.CreateFDiv(constant(1), onePlus), b.CreateFDiv(e, onePlus));
+      }
+      case Op::Softplus: {
+        Value* positive = b.CreateFCmpOGT(a[0], constant(0));
+        Value* e = intrinsic(llvm::Intrinsic::exp, {b.CreateSelect(positive, b.CreateFNeg(a[0]), a[0])});
+        Value* l = libm("log1p", {e});
+        return b.CreateSelect(positive, b.CreateFAdd(a[0], l), l);
+      }
+      case Op::Relu: return b.CreateSelect(b.CreateFCmpUGT(a[0], constant(0)), a[0], constant(0));
+      case Op::Logsumexp: return logsumexp(a);
+      case Op::Erf: return libm("erf", a);
+    }
+    throw std::logic_error("gradc: op without a lowering");
+  }
+
+  llvm::LLVMContext& ctx_;
+  const KernelProgram& program_;
+  std::string name_;
+  std::unique_ptr<llvm::Module> module_;
+  IRBuilder<> builder_;
+  llvm::Type* f64_;
+  llvm::IntegerType* i64_;
+  llvm::PointerType* ptr_;
+  std::vector<uint32_t> slot_;  // scratch slot of each value that crosses chunks
+  uint32_t slotCount_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
+                                               const std::string& name) {
+  return KernelEmitter(context, program, name).run();
+}
+
+void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
+  if (optLevel <= 0) return;
+  // The SLP vectoriser's time grows faster than the size of a basic block; a split
+  // kernel (many functions) has nothing for the loop vectoriser either.
+  llvm::PipelineTuningOptions tuning;
+  bool large = module.size() > 8;
+  tuning.SLPVectorization = !large;
+  tuning.LoopVectorization = !large;
+  tuning.LoopUnrolling = !large;
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  if (large) {
+    // A split kernel is straight-line code the graph already shared and simplified:
+    // the full pipeline's time grows faster than its size for little gain.
+    llvm::ModulePassManager light;
+    if (auto error = builder.parsePassPipeline(light, "function(early-cse,instcombine,simplifycfg)"))
+      throw std::logic_error("gradc: bad pass pipeline: " + llvm::toString(std::move(error)));
+    light.run(module, mam);
+    return;
+  }
+  static const llvm::OptimizationLevel kLevels[] = {llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
+                                                    llvm::OptimizationLevel::O2, llvm::OptimizationLevel::O3};
+  builder.buildPerModuleDefaultPipeline(kLevels[std::min(optLevel, 3)]).run(module, mam);
+}
+
+const std::vector<std::string>& mathLibraryFunctions() {
+  static const std::vector<std::string> names = {
+      "exp",  "log",  "log1p", "expm1", "sqrt",  "sin",   "cos",    "tan",  "asin",  "acos",  "atan",
+      "atan2", "sinh", "cosh", "tanh",  "hypot", "erf",   "pow",    "fabs", "sincos", "exp2", "log2",
+      "log10", "cbrt", "fmod", "floor", "ceil",  "round", "trunc",  "fmin", "fmax",
+      // LLVM turns loops that fill arrays into these.
+      "memset", "memcpy", "memmove"};
+  return names;
+}
+
+}  // namespace gradc::runtime

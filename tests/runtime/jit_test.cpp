@@ -1,0 +1,168 @@
+// The JIT against the reference interpreter: same numbers, bit for bit.
+#include "runtime/jit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include "../compiler/test_support.hpp"
+#include "compiler/interp/evaluate.hpp"
+#include "compiler/lower/kernel_program.hpp"
+
+namespace gradc {
+namespace {
+
+using testing::compileText;
+
+bool sameDouble(double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
+
+struct Point {
+  std::vector<double> inputs, params, variables;
+};
+
+Point pointFor(const Model& m, std::mt19937& rng, double low, double high) {
+  std::uniform_real_distribution<double> u(low, high);
+  Point p;
+  p.variables.assign(m.graph.variables().size(), 0);
+  for (uint32_t v : m.inputs) p.inputs.push_back(p.variables[v] = u(rng));
+  for (uint32_t v : m.params) p.params.push_back(p.variables[v] = u(rng));
+  return p;
+}
+
+// Compiles all outputs and compares with the interpreter at `count` random points.
+void expectJitMatchesInterpreter(const std::string& text, int count, double low, double high, int optLevel = 2) {
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  const Model& m = r.model->simplified;
+  auto kernel = JitKernel::compile(scheduleKernel(m), {optLevel});
+  std::vector<NodeId> roots;
+  for (const auto& o : m.outputs) roots.push_back(o.node);
+  std::mt19937 rng(42);
+  for (int t = 0; t < count; ++t) {
+    Point p = pointFor(m, rng, low, high);
+    std::vector<double> jit(m.outputs.size());
+    (*kernel)(p.inputs.data(), p.params.data(), jit.data());
+    std::vector<double> want = evaluate(m.graph, roots, p.variables);
+    for (size_t k = 0; k < want.size(); ++k)
+      EXPECT_TRUE(sameDouble(jit[k], want[k])) << m.outputs[k].name << ": jit " << jit[k] << ", interpreter " << want[k];
+  }
+}
+
+const char* kEveryOp =
+    "input x, y\nparam w = 0.5\n"
+    "a = x + y - x*y/w + x^2 + w^y + pow(abs(x) + 1, 0.5) - -x\n"
+    "b = exp(x) + log(abs(y) + 1) + log1p(abs(x)) + expm1(y) + sqrt(x*x + 1)\n"
+    "c = sin(x) + cos(y) + tan(x/4) + asin(tanh(x)) + acos(tanh(y)) + atan(x) + atan2(y, x)\n"
+    "d = sinh(x) + cosh(y) + tanh(x) + abs(y) + sign(x) + min(x, y) + max(x, y) + hypot(x, y)\n"
+    "e = sigmoid(x) + softplus(y) + relu(x) + logsumexp(x, y, w) + erf(y) + where(x > y, x, y)\n"
+    "f = where(x <= 0, log(-x + 1), sqrt(x)) + where(x != y, 1, 2) + where(x == y, 3, 4) + where(x >= w, 1, 0)\n"
+    "s = a + b + c + d + e + f\n"
+    "output a\noutput b\noutput c\noutput d\noutput e\noutput f\n"
+    "output dx = grad(s, x)\noutput dy = grad(s, y)\noutput dw = grad(s, w)\noutput dxx = grad(grad(s, x), x)\n";
+
+TEST(Jit, SeedNetwork) {
+  auto r = compileText(
+      "input x\nparam w1 = 3, w2 = 2, b2 = 6\nl = w1 * x\ny = (l * w2 + b2) ^ 2\noutput y\n"
+      "output dy_dl = grad(y, l)\noutput d2y_dw1 = grad(grad(y, w1), w1)\n");
+  ASSERT_TRUE(r.model);
+  auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified));
+  double in[] = {4}, params[] = {3, 2, 6}, out[3];
+  (*kernel)(in, params, out);
+  EXPECT_EQ(out[0], 900);
+  EXPECT_EQ(out[1], 120);
+  EXPECT_EQ(out[2], 128);
+  EXPECT_EQ(kernel->numInputs(), 1u);
+  EXPECT_EQ(kernel->outputNames()[1], "dy_dl");
+}
+
+TEST(Jit, EveryOpMatchesTheInterpreterAtEachLevel) {
+  for (int level = 0; level <= 3; ++level) expectJitMatchesInterpreter(kEveryOp, 200, -3, 3, level);
+}
+
+TEST(Jit, SpecialValues) {
+  auto r = compileText("input x\noutput s = softplus(x)\noutput g = sigmoid(x)\noutput l = logsumexp(x, x)\n"
+                       "output m = max(x, 1)\noutput r = relu(x)\noutput d = grad(where(x > 0, sqrt(x), 0), x)\n"
+                       "output sg = sign(x)\noutput p = x ^ 0.5\n");
+  ASSERT_TRUE(r.model);
+  const Model& m = r.model->simplified;
+  auto kernel = JitKernel::compile(scheduleKernel(m));
+  std::vector<NodeId> roots;
+  for (const auto& o : m.outputs) roots.push_back(o.node);
+  const double inf = INFINITY, nan = NAN;
+  for (double x : {0.0, -0.0, 1000.0, -1000.0, inf, -inf, nan, 1e-310, -1.0}) {
+    std::vector<double> out(m.outputs.size());
+    (*kernel)(&x, nullptr, out.data());
+    std::vector<double> want = evaluate(m.graph, roots, std::vector<double>{x});
+    for (size_t k = 0; k < out.size(); ++k)
+      EXPECT_TRUE(sameDouble(out[k], want[k])) << m.outputs[k].name << " at " << x << ": " << out[k] << " vs " << want[k];
+  }
+}
+
+TEST(Jit, BatchMatchesSinglePoints) {
+  auto r = compileText(kEveryOp);
+  ASSERT_TRUE(r.model);
+  auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified));
+  size_t n = 1001, ni = kernel->numInputs(), no = kernel->numOutputs();
+  std::vector<double> inputs(ni * n), params = {0.25}, outputs(no * n);
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = std::sin(0.37 * static_cast<double>(i)) * 2;
+  kernel->batch(n, inputs.data(), params.data(), outputs.data());
+  std::vector<double> parallel(no * n);
+  kernel->parallelBatch(n, inputs.data(), params.data(), parallel.data(), 4);
+  for (size_t p = 0; p < n; ++p) {
+    double in[2] = {inputs[p], inputs[n + p]}, out[16];
+    (*kernel)(in, params.data(), out);
+    for (size_t k = 0; k < no; ++k) {
+      ASSERT_TRUE(sameDouble(out[k], outputs[k * n + p])) << "point " << p << " output " << k;
+      ASSERT_TRUE(sameDouble(out[k], parallel[k * n + p])) << "point " << p << " output " << k;
+    }
+  }
+}
+
+TEST(Jit, EightThreadsAtOnce) {
+  auto r = compileText(kEveryOp);
+  ASSERT_TRUE(r.model);
+  auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified));
+  size_t no = kernel->numOutputs();
+  auto run = [&](double x, std::vector<double>& out) {
+    double in[2] = {x, 0.5 * x}, params[1] = {0.75};
+    out.resize(no);
+    (*kernel)(in, params, out.data());
+  };
+  std::vector<std::vector<double>> single(64), threaded(64);
+  for (int i = 0; i < 64; ++i) run(0.1 * i - 3, single[i]);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int rep = 0; rep < 50; ++rep)
+        for (int i = t; i < 64; i += 8) run(0.1 * i - 3, threaded[i]);
+    });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 64; ++i)
+    for (size_t k = 0; k < no; ++k) EXPECT_TRUE(sameDouble(single[i][k], threaded[i][k]));
+}
+
+TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
+  std::string text = "input x\nparam w = 0.9\nh0 = x\n";
+  for (int k = 1; k <= 400; ++k)
+    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" + std::to_string(k - 1) + "))\n";
+  text += "output h400\noutput dw = grad(h400, w)\noutput dx = grad(h400, x)\noutput dxx = grad(grad(h400, x), x)\n";
+  expectJitMatchesInterpreter(text, 5, -1, 1);
+}
+
+TEST(Jit, CompilingAndFreeingManyKernels) {
+  auto r = compileText("input x\nparam w = 2\noutput y = sin(w * x)\noutput d = grad(y, w)\n");
+  ASSERT_TRUE(r.model);
+  KernelProgram program = scheduleKernel(r.model->simplified);
+  for (int i = 0; i < 200; ++i) {
+    auto kernel = JitKernel::compile(program, {0});
+    double x = 0.5, w = 2, out[2];
+    (*kernel)(&x, &w, out);
+    ASSERT_EQ(out[0], std::sin(1.0));
+  }
+}
+
+}  // namespace
+}  // namespace gradc
