@@ -15,6 +15,7 @@
 #include "compiler/interp/evaluate.hpp"
 #include "compiler/lower/kernel_program.hpp"
 #include "compiler/print/print.hpp"
+#include "runtime/aot.hpp"
 #include "runtime/jit.hpp"
 #include "tools/gradc/number_format.hpp"
 #include "tools/gradc/options.hpp"
@@ -171,12 +172,29 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
   return allAgree ? kOk : kModelError;
 }
 
+int runCompile(const CompiledModel& compiled, const SourceFile& source, const Options& o) {
+  std::string name = o.kernelName.empty() ? kernelNameFromPath(o.model == "-" ? "model" : o.model) : o.kernelName;
+  KernelProgram program = scheduleKernel(compiled.simplified);
+  writeArtifact(program, name, o.outputFile, *artifactKindFor(o.outputFile), o.optLevel);
+  if (!o.headerFile.empty()) {
+    std::ofstream header(o.headerFile, std::ios::binary | std::ios::trunc);
+    header << kernelHeader(program, name, source.name());
+    if (!header) return usageError("cannot write '" + o.headerFile + "'");
+  }
+  return kOk;
+}
+
 int run(const Options& o) {
   switch (o.command) {
     case Command::Help: std::cout << helpText(o.helpTopic); return kOk;
     case Command::Version: std::cout << "gradc " GRADC_VERSION "\n"; return kOk;
     case Command::Compile:
-      return usageError("'compile' is not available yet: ahead-of-time kernels need the LLVM backend");
+      if (o.outputFile.empty()) return usageError("'compile' needs an output file: -o FILE.o (or .so, .ll, .s)");
+      if (!artifactKindFor(o.outputFile))
+        return usageError("cannot tell what to write from '" + o.outputFile + "': use .o, .so, .ll or .s");
+      if (!o.kernelName.empty() && !isCIdentifier(o.kernelName))
+        return usageError("--name " + o.kernelName + ": a kernel name must be a C identifier");
+      break;
     case Command::Eval:
     case Command::Print:
     case Command::Check:
@@ -194,9 +212,9 @@ int run(const Options& o) {
     case Command::Print: return runPrint(*compiled, o);
     case Command::Check: return runCheck(*compiled, *source, o);
     case Command::Stats: std::cout << formatStats(*compiled); return kOk;
+    case Command::Compile: return runCompile(*compiled, *source, o);
     case Command::Help:
-    case Command::Version:
-    case Command::Compile: break;
+    case Command::Version: break;
   }
   return kOk;
 }

@@ -23,7 +23,8 @@ const char* kOverview =
     "                                               print outputs as simplified formulas\n"
     "  check MODEL [--set name=value ...]           compare every grad with finite differences\n"
     "  stats MODEL                                  node counts of the values and each derivative\n"
-    "  compile MODEL -o FILE ...                    ahead-of-time kernels (not available yet)\n"
+    "  compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3]\n"
+    "                                               ahead-of-time kernel: .o, .so, .ll or .s\n"
     "  help [COMMAND]                               this text, or a command's\n"
     "\n"
     "MODEL is a file, or - for standard input. `gradc --version` prints the version.\n"
@@ -60,7 +61,15 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
     {"compile",
      "usage: gradc compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3]\n"
      "\n"
-     "Ahead-of-time kernels through LLVM. Not available in this version of gradc.\n"},
+     "Compiles every output of MODEL ahead of time for this machine's CPU. FILE's\n"
+     "extension chooses what is written: .o (an object), .so (a shared library, linked\n"
+     "with cc or $CC), .ll (LLVM IR), .s (assembly). The kernel is\n"
+     "  void NAME(const double *inputs, const double *params, double *outputs);\n"
+     "  void NAME_batch(size_t n, const double *inputs, const double *params, double *outputs);\n"
+     "and needs nothing but libm at run time.\n"
+     "  --header FILE.h  also write a C header declaring them\n"
+     "  --name NAME      the kernel's name (default: the model file's stem, made a C identifier)\n"
+     "  -O0..-O3         LLVM optimisation level (default -O2)\n"},
 };
 
 bool takesValue(std::string_view flag) {
