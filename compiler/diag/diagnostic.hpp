@@ -8,16 +8,9 @@
 #include <vector>
 
 #include "compiler/diag/source_file.hpp"
+#include "gradc/error.hpp"  // Severity, Diagnostic, Error: shared with the public API
 
 namespace gradc {
-
-enum class Severity { Error, Warning, Note };
-
-struct Diagnostic {
-  Severity severity = Severity::Error;
-  uint32_t offset = 0;  // byte offset into the source text
-  std::string message;
-};
 
 // Collects diagnostics in the order they are found.
 class Diagnostics {
@@ -39,16 +32,5 @@ class Diagnostics {
 // "FILE:LINE:COL: error: MESSAGE", then the source line, then a caret under the column.
 std::string formatDiagnostic(const SourceFile& source, const Diagnostic& diagnostic);
 std::string formatDiagnostics(const SourceFile& source, const std::vector<Diagnostic>& list);
-
-// The one exception type of gradc's API: it carries the formatted diagnostics.
-class Error : public std::runtime_error {
- public:
-  Error(std::string formatted, std::vector<Diagnostic> diagnostics)
-      : std::runtime_error(std::move(formatted)), diagnostics_(std::move(diagnostics)) {}
-  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
-
- private:
-  std::vector<Diagnostic> diagnostics_;
-};
 
 }  // namespace gradc

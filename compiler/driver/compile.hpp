@@ -16,8 +16,8 @@ struct PhaseTimes {
 };
 
 struct CompiledModel {
-  Model analyzed;    // as analysed: bindings present, every grad recorded
-  Model simplified;  // what is evaluated and printed
+  ModelGraph analyzed;    // as analysed: bindings present, every grad recorded
+  ModelGraph simplified;  // what is evaluated and printed
   PhaseTimes times;
 };
 

@@ -14,7 +14,7 @@ static bool agree(double analytic, double numeric) {
   return std::fabs(analytic - numeric) <= 1e-6 * scale;
 }
 
-std::vector<GradientCheck> checkGradients(const Model& model, std::span<const double> values) {
+std::vector<GradientCheck> checkGradients(const ModelGraph& model, std::span<const double> values) {
   std::vector<GradientCheck> checks;
   for (const GradRecord& r : model.grads) {
     NodeId roots[] = {r.result, r.wrt};

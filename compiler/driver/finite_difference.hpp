@@ -18,6 +18,6 @@ struct GradientCheck {
 // Differentiates numerically with a fourth-order central difference, perturbing the
 // value of `wrt` as it is computed (for a binding, only the paths through it see the
 // change: the semantics of grad). `variableValues` is indexed by variable index.
-std::vector<GradientCheck> checkGradients(const Model& analyzed, std::span<const double> variableValues);
+std::vector<GradientCheck> checkGradients(const ModelGraph& analyzed, std::span<const double> variableValues);
 
 }  // namespace gradc

@@ -14,7 +14,7 @@ static std::string line(const char* format, auto... args) {
 }
 
 std::string formatStats(const CompiledModel& compiled) {
-  const Model& m = compiled.simplified;
+  const ModelGraph& m = compiled.simplified;
   const Graph& g = m.graph;
   std::vector<NodeId> all, values;
   for (const auto& o : m.outputs) {

@@ -6,7 +6,7 @@
 
 namespace gradc {
 
-KernelProgram scheduleKernel(const Model& m, std::span<const size_t> chosen) {
+KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen) {
   const Graph& g = m.graph;
   KernelProgram p;
   std::vector<std::pair<OperandSource, uint32_t>> variableSlot(g.variables().size(), {OperandSource::Input, 0});

@@ -36,6 +36,6 @@ struct KernelProgram {
 };
 
 // The outputs with the given indices (all when empty), of a simplified model.
-KernelProgram scheduleKernel(const Model& simplified, std::span<const size_t> outputs = {});
+KernelProgram scheduleKernel(const ModelGraph& simplified, std::span<const size_t> outputs = {});
 
 }  // namespace gradc

@@ -292,7 +292,7 @@ std::string printC(const Plan& plan) {
     }
   if (anyHelper) out += '\n';
 
-  const Model& model = *plan.model;
+  const ModelGraph& model = *plan.model;
   auto listNames = [&](const std::vector<uint32_t>& vars) {
     std::string s;
     for (size_t i = 0; i < vars.size(); ++i) s += (i ? ", " : "") + model.graph.variables()[vars[i]].name;

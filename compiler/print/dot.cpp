@@ -41,7 +41,7 @@ std::string opLabel(const Graph& g, NodeId id) {
 
 std::string printDot(const Plan& plan) {
   const Graph& g = *plan.graph;
-  const Model& model = *plan.model;
+  const ModelGraph& model = *plan.model;
   std::unordered_set<uint32_t> params(model.params.begin(), model.params.end());
 
   std::string out = "digraph gradc {\n";

@@ -123,7 +123,7 @@ void orderLines(Plan& plan) {
 
 }  // namespace
 
-Plan makePlan(const Model& model, std::span<const size_t> outputs) {
+Plan makePlan(const ModelGraph& model, std::span<const size_t> outputs) {
   Plan plan;
   plan.model = &model;
   plan.graph = &model.graph;
@@ -282,7 +282,7 @@ std::optional<PrintFormat> parsePrintFormat(std::string_view name) {
   return std::nullopt;
 }
 
-std::string printModel(const Model& model, std::span<const size_t> outputs, PrintFormat format) {
+std::string printModel(const ModelGraph& model, std::span<const size_t> outputs, PrintFormat format) {
   print::Plan plan = print::makePlan(model, outputs);
   switch (format) {
     case PrintFormat::Infix: return print::printInfix(plan);

@@ -17,6 +17,6 @@ std::optional<PrintFormat> parsePrintFormat(std::string_view name);  // "infix",
 
 // Prints the outputs with the given indices (into model.outputs), in that order.
 // `model` should be simplified (no Binding nodes; nameHints filled).
-std::string printModel(const Model& model, std::span<const size_t> outputs, PrintFormat format);
+std::string printModel(const ModelGraph& model, std::span<const size_t> outputs, PrintFormat format);
 
 }  // namespace gradc

@@ -15,7 +15,7 @@ namespace gradc::print {
 
 // The printing plan of a set of outputs: computed once, read by every format.
 struct Plan {
-  const Model* model = nullptr;
+  const ModelGraph* model = nullptr;
   const Graph* graph = nullptr;
   std::vector<size_t> outputs;     // indices into model->outputs, in print order
   std::vector<NodeId> roots;       // parallel to outputs, Bindings looked through
@@ -46,7 +46,7 @@ struct Plan {
   std::vector<char> usedVariables() const;
 };
 
-Plan makePlan(const Model& model, std::span<const size_t> outputs);
+Plan makePlan(const ModelGraph& model, std::span<const size_t> outputs);
 
 // Shortest text that reads back to the same double ("3", "0.5", "1e+20", "-2").
 // inf and nan are spelled "inf", "-inf", "nan" (callers that need other spellings check first).

@@ -60,7 +60,7 @@ class Analyzer {
   Analyzer(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics)
       : syntax_(syntax), source_(source), diags_(&diagnostics), differentiator_(model_.graph) {}
 
-  Model run();
+  ModelGraph run();
 
  private:
   // Statements.
@@ -98,7 +98,7 @@ class Analyzer {
   const ast::Model& syntax_;
   const SourceFile& source_;
   Diagnostics* diags_;
-  Model model_;
+  ModelGraph model_;
   Differentiator differentiator_;
   std::unordered_map<std::string, Symbol> globals_;
   std::unordered_map<std::string, uint32_t> declarationSites_;  // first declaration of each name
@@ -107,7 +107,7 @@ class Analyzer {
   size_t gradCount_ = 0;
 };
 
-Model Analyzer::run() {
+ModelGraph Analyzer::run() {
   collectDeclarationSites();
   for (const auto& s : syntax_.statements) {
     switch (s.kind) {
@@ -514,7 +514,7 @@ NodeId Analyzer::lowerGrad(const ast::Expr& e, std::span<const NodeId> args, con
 
 }  // namespace
 
-Model analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics) {
+ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics) {
   return Analyzer(syntax, source, diagnostics).run();
 }
 

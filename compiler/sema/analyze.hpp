@@ -10,6 +10,6 @@ namespace gradc {
 
 // Errors and warnings go to `diagnostics`; the model is meaningful only when
 // !diagnostics.hasErrors().
-Model analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics);
+ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics);
 
 }  // namespace gradc

@@ -31,7 +31,7 @@ struct GradRecord {
   std::string text;     // as written, for messages
 };
 
-struct Model {
+struct ModelGraph {
   Graph graph;
   std::vector<uint32_t> inputs;       // variable indices, in declaration order
   std::vector<uint32_t> params;       // variable indices, in declaration order

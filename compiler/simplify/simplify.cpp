@@ -4,16 +4,16 @@
 
 namespace gradc {
 
-static std::vector<NodeId> liveRoots(const Model& model) {
+static std::vector<NodeId> liveRoots(const ModelGraph& model) {
   std::vector<NodeId> roots;
   for (const auto& o : model.outputs) roots.push_back(o.node);
   for (const auto& b : model.bindings) roots.push_back(b.node);
   return roots;
 }
 
-Model simplify(const Model& model) {
+ModelGraph simplify(const ModelGraph& model) {
   const Graph& from = model.graph;
-  Model out;
+  ModelGraph out;
   Graph& to = out.graph;
   for (const auto& v : from.variables()) to.addVariable(v.name, v.kind);
   for (const auto& b : from.bindings()) to.addBinding(b.name, b.hidden);

@@ -11,6 +11,6 @@
 
 namespace gradc {
 
-Model simplify(const Model& model);
+ModelGraph simplify(const ModelGraph& model);
 
 }  // namespace gradc

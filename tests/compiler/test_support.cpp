@@ -20,7 +20,7 @@ Compiled compileText(const std::string& text) {
 
 std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,
                                               const std::map<std::string, double>& values) {
-  const Model& m = compiled.simplified;
+  const ModelGraph& m = compiled.simplified;
   std::vector<double> vars(m.graph.variables().size(), 0.0);
   for (size_t i = 0; i < m.params.size(); ++i) vars[m.params[i]] = m.paramDefaults[i];
   for (size_t v = 0; v < vars.size(); ++v)

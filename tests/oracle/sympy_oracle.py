@@ -38,6 +38,8 @@ import time
 
 import sympy as sp
 
+sys.setrecursionlimit(20000)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from random_models import Reject, generate_model, torch_eval  # noqa: E402
 
@@ -259,28 +261,73 @@ class Reference:
             return -args[0]
         if op in ('pow', 'powf'):
             return sp.Pow(args[0], args[1])
-        if op == 'sign':  # sympy's sign(u) has no derivative unless u is known real
+        # sympy differentiates sign(u) (also Abs(u)' = sign(u)) only if u is known real
+        if op == 'sign':
             u = args[0]
             return sp.Piecewise((1, u > 0), (-1, u < 0), (0, True))
+        if op == 'abs':
+            u = args[0]
+            return sp.Piecewise((u, u >= 0), (-u, True))
         return FUNCS[op](*args)
 
     def evaluate(self, point):
         vals = {self.sym[k]: sp.Float(repr(float(v)), PREC) for k, v in point.items()}
         for name, _ in self.model.bindings:
             s = self.sym[name]
-            vals[s] = num(self.binding[s].xreplace(vals))
-        return {name: num(e.xreplace(vals)) for name, e in self.outputs}
+            vals[s] = num(self.binding[s], vals)
+        return {name: num(e, vals) for name, e in self.outputs}
 
 
-def num(e):
-    return sp.N(e, PREC)
+def num(e, vals):
+    """e at the point vals {Symbol: Float}, with PREC digits.
+
+    Lazy in Piecewise/ITE: only the branch taken is evaluated, so a branch that
+    is complex there (sqrt of a negative, guarded by the condition) does not
+    matter. A comparison with a non-real or NaN side is false (IEEE)."""
+    memo = {}
+
+    def truth(c):
+        return c is sp.true or c is True
+
+    def ev(e):
+        if e in memo:
+            return memo[e]
+        if e.is_Symbol:
+            r = vals[e]
+        elif e.is_Number or e in (sp.true, sp.false):
+            r = e
+        elif isinstance(e, sp.Piecewise):
+            r = sp.nan
+            for ex, c in e.args:
+                if truth(ev(c)):
+                    r = ev(ex)
+                    break
+        elif isinstance(e, sp.ITE):
+            r = ev(e.args[1]) if truth(ev(e.args[0])) else ev(e.args[2])
+        elif isinstance(e, sp.And):
+            r = sp.true if all(truth(ev(a)) for a in e.args) else sp.false
+        elif isinstance(e, sp.Or):
+            r = sp.true if any(truth(ev(a)) for a in e.args) else sp.false
+        elif isinstance(e, sp.Not):
+            r = sp.false if truth(ev(e.args[0])) else sp.true
+        elif e.is_Relational:
+            a, b = ev(e.lhs), ev(e.rhs)
+            if a.is_extended_real and b.is_extended_real:
+                r = e.func(a, b)
+            else:
+                r = sp.true if isinstance(e, sp.Ne) else sp.false
+        else:
+            r = sp.N(e.func(*[ev(a) for a in e.args]), PREC)
+        memo[e] = r
+        return r
+    return ev(e)
 
 
 def eval_printed(lines, point):
     vals = {sp.Symbol(k, real=True): sp.Float(repr(float(v)), PREC) for k, v in point.items()}
     out = {}
     for name, e in lines:
-        v = num(e.xreplace(vals))
+        v = num(e, vals)
         vals[sp.Symbol(name, real=True)] = v
         out[name] = v
     return out

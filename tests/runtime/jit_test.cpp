@@ -23,7 +23,7 @@ struct Point {
   std::vector<double> inputs, params, variables;
 };
 
-Point pointFor(const Model& m, std::mt19937& rng, double low, double high) {
+Point pointFor(const ModelGraph& m, std::mt19937& rng, double low, double high) {
   std::uniform_real_distribution<double> u(low, high);
   Point p;
   p.variables.assign(m.graph.variables().size(), 0);
@@ -36,7 +36,7 @@ Point pointFor(const Model& m, std::mt19937& rng, double low, double high) {
 void expectJitMatchesInterpreter(const std::string& text, int count, double low, double high, int optLevel = 2) {
   auto r = compileText(text);
   ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
-  const Model& m = r.model->simplified;
+  const ModelGraph& m = r.model->simplified;
   auto kernel = JitKernel::compile(scheduleKernel(m), {optLevel});
   std::vector<NodeId> roots;
   for (const auto& o : m.outputs) roots.push_back(o.node);
@@ -87,7 +87,7 @@ TEST(Jit, SpecialValues) {
                        "output m = max(x, 1)\noutput r = relu(x)\noutput d = grad(where(x > 0, sqrt(x), 0), x)\n"
                        "output sg = sign(x)\noutput p = x ^ 0.5\n");
   ASSERT_TRUE(r.model);
-  const Model& m = r.model->simplified;
+  const ModelGraph& m = r.model->simplified;
   auto kernel = JitKernel::compile(scheduleKernel(m));
   std::vector<NodeId> roots;
   for (const auto& o : m.outputs) roots.push_back(o.node);

@@ -61,7 +61,7 @@ std::optional<SourceFile> readModel(const std::string& path, std::string& error)
 }
 
 // Values of every variable (indexed by variable index) from defaults and --set.
-std::optional<std::vector<double>> variableValues(const Model& m, const Options& o, std::string& error) {
+std::optional<std::vector<double>> variableValues(const ModelGraph& m, const Options& o, std::string& error) {
   const auto& vars = m.graph.variables();
   std::vector<double> values(vars.size(), 0.0);
   std::vector<char> given(vars.size(), 0);
@@ -93,14 +93,14 @@ std::optional<std::vector<double>> variableValues(const Model& m, const Options&
   return values;
 }
 
-std::vector<double> interpretOutputs(const Model& m, const std::vector<double>& values) {
+std::vector<double> interpretOutputs(const ModelGraph& m, const std::vector<double>& values) {
   std::vector<NodeId> roots;
   for (const auto& out : m.outputs) roots.push_back(out.node);
   return evaluate(m.graph, roots, values);
 }
 
 // Compiles every output into one kernel with the JIT and calls it once.
-std::vector<double> runKernel(const Model& m, const std::vector<double>& values, int optLevel) {
+std::vector<double> runKernel(const ModelGraph& m, const std::vector<double>& values, int optLevel) {
   KernelProgram program = scheduleKernel(m);
   auto kernel = JitKernel::compile(program, {optLevel});
   std::vector<double> inputs, params, outputs(m.outputs.size());
@@ -111,7 +111,7 @@ std::vector<double> runKernel(const Model& m, const std::vector<double>& values,
 }
 
 int runEval(const CompiledModel& compiled, const Options& o) {
-  const Model& m = compiled.simplified;
+  const ModelGraph& m = compiled.simplified;
   std::string error;
   auto values = variableValues(m, o, error);
   if (!values) return usageError(error);
@@ -131,7 +131,7 @@ int runEval(const CompiledModel& compiled, const Options& o) {
 }
 
 int runPrint(const CompiledModel& compiled, const Options& o) {
-  const Model& m = compiled.simplified;
+  const ModelGraph& m = compiled.simplified;
   auto format = parsePrintFormat(o.format);
   if (!format) return usageError("unknown --format '" + o.format + "' (infix, latex, c or dot)");
   std::vector<size_t> chosen;

@@ -9,7 +9,7 @@ namespace {
 
 using testing::compileText;
 
-std::vector<double> defaults(const Model& m, double input) {
+std::vector<double> defaults(const ModelGraph& m, double input) {
   std::vector<double> v(m.graph.variables().size(), input);
   for (size_t i = 0; i < m.params.size(); ++i) v[m.params[i]] = m.paramDefaults[i];
   return v;

@@ -33,13 +33,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-std::vector<size_t> allOutputs(const Model& m) {
+std::vector<size_t> allOutputs(const ModelGraph& m) {
   std::vector<size_t> all(m.outputs.size());
   std::iota(all.begin(), all.end(), size_t{0});
   return all;
 }
 
-std::string print(const Model& m, PrintFormat format) { return printModel(m, allOutputs(m), format); }
+std::string print(const ModelGraph& m, PrintFormat format) { return printModel(m, allOutputs(m), format); }
 
 std::string readFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,7 +99,7 @@ std::optional<CompiledModel> compile(const std::string& text) {
 
 // A hand-built model: inputs and params by name, outputs added with output().
 struct Builder {
-  Model m;
+  ModelGraph m;
   Graph& g = m.graph;
   NodeId input(const std::string& name) {
     uint32_t v = g.addVariable(name, VariableKind::Input);
@@ -132,7 +132,7 @@ std::string infixOf(Builder& b, NodeId node) {
 }
 
 // The seed network built by hand: y = (w1*x*w2 + b2)^2 and dy/dw1 = 2*(l*w2 + b2)*w2*x.
-Model handSeed() {
+ModelGraph handSeed() {
   Builder b;
   NodeId x = b.input("x");
   NodeId w1 = b.param("w1", 3), w2 = b.param("w2", 2), b2 = b.param("b2", 6);
@@ -375,7 +375,7 @@ TEST(PrintLatexTest, NamesNumbersAndLayout) {
 // Golden files
 
 TEST(PrintGoldenTest, HandBuiltSeed) {
-  Model m = handSeed();
+  ModelGraph m = handSeed();
   expectGolden("hand_seed.txt", print(m, PrintFormat::Infix));
   expectGolden("hand_seed.tex", print(m, PrintFormat::Latex));
   expectGolden("hand_seed.c", print(m, PrintFormat::C));
@@ -385,7 +385,7 @@ TEST(PrintGoldenTest, HandBuiltSeed) {
 TEST(PrintGoldenTest, SeedModelThroughThePipeline) {
   auto compiled = compile(kSeedModel);
   ASSERT_TRUE(compiled);
-  const Model& m = compiled->simplified;
+  const ModelGraph& m = compiled->simplified;
   expectGolden("seed.txt", print(m, PrintFormat::Infix));
   expectGolden("seed.tex", print(m, PrintFormat::Latex));
   expectGolden("seed.c", print(m, PrintFormat::C));
@@ -404,7 +404,7 @@ TEST(PrintGoldenTest, SeedModelThroughThePipeline) {
 // Every op, in every format: C compiled and run against the interpreter.
 
 struct EveryOp {
-  Model m;
+  ModelGraph m;
   std::vector<std::vector<double>> points;  // values by variable index
 };
 
@@ -474,7 +474,7 @@ bool sameDouble(double a, double b) {
 TEST(PrintCTest, EveryOpCompilesAndMatchesTheInterpreter) {
   if (!haveTool("cc")) GTEST_SKIP() << "no cc on PATH";
   EveryOp e = everyOpModel();
-  const Model& m = e.m;
+  const ModelGraph& m = e.m;
   std::string code = print(m, PrintFormat::C);
   EXPECT_NE(code.find("const double fabs_ = inputs[2];"), std::string::npos) << code;
   EXPECT_NE(code.find("const double double_ = "), std::string::npos) << code;
@@ -546,9 +546,9 @@ TEST(PrintDotTest, RendersWithGraphviz) {
   if (!haveTool("dot")) GTEST_SKIP() << "no dot on PATH";
   fs::path dir = scratchDir("dot");
   EveryOp e = everyOpModel();
-  Model seed = handSeed();
+  ModelGraph seed = handSeed();
   int i = 0;
-  for (const Model* m : {&e.m, &seed}) {
+  for (const ModelGraph* m : {&e.m, &seed}) {
     fs::path file = dir / ("g" + std::to_string(i++) + ".dot");
     writeFile(file, print(*m, PrintFormat::Dot));
     std::string cmd = "dot -Tsvg " + file.string() + " -o " + file.string() + ".svg 2>&1";
@@ -559,7 +559,7 @@ TEST(PrintDotTest, RendersWithGraphviz) {
 }
 
 TEST(PrintDotTest, ShapesAndEdgeLabels) {
-  Model m = handSeed();
+  ModelGraph m = handSeed();
   std::string dot = print(m, PrintFormat::Dot);
   EXPECT_NE(dot.find("shape=box"), std::string::npos);
   EXPECT_NE(dot.find("[label=\"x\", style=filled"), std::string::npos);
@@ -570,7 +570,7 @@ TEST(PrintDotTest, ShapesAndEdgeLabels) {
 // ---------------------------------------------------------------------------------------
 // Infix reads back as a model with the same values.
 
-void expectInfixRoundTrip(const Model& m, const std::vector<std::vector<double>>& points) {
+void expectInfixRoundTrip(const ModelGraph& m, const std::vector<std::vector<double>>& points) {
   std::string text;
   for (uint32_t v : m.inputs) text += "input " + m.graph.variables()[v].name + "\n";
   for (uint32_t v : m.params) text += "param " + m.graph.variables()[v].name + " = 0\n";
@@ -578,7 +578,7 @@ void expectInfixRoundTrip(const Model& m, const std::vector<std::vector<double>>
   for (const ModelOutput& o : m.outputs) text += "output " + o.name + "\n";
   auto back = compile(text);
   ASSERT_TRUE(back) << text;
-  const Model& r = back->simplified;
+  const ModelGraph& r = back->simplified;
   ASSERT_EQ(r.outputs.size(), m.outputs.size());
 
   std::vector<NodeId> roots, backRoots;
@@ -606,7 +606,7 @@ TEST(PrintInfixTest, SeedReadsBack) {
 TEST(PrintInfixTest, EveryOpReadsBack) {
   EveryOp e = everyOpModel();
   // inf and nan have no literal in the language: leave those outputs out.
-  Model& m = e.m;
+  ModelGraph& m = e.m;
   std::erase_if(m.outputs, [](const ModelOutput& o) {
     return o.name == "max_inf" || o.name == "min_inf" || o.name == "plus_nan" || o.name == "where_true";
   });

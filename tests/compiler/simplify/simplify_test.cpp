@@ -17,7 +17,7 @@ using testing::compileText;
 TEST(Simplify, ErasesBindingsAndKeepsTheirNamesAsHints) {
   auto r = compileText("input x\nparam w = 2\nl = w * x\ny = l * l\noutput y\n");
   ASSERT_TRUE(r.model);
-  const Model& m = r.model->simplified;
+  const ModelGraph& m = r.model->simplified;
   for (NodeId n = 0; n < m.graph.size(); ++n) EXPECT_NE(m.graph.op(n), Op::Binding);
   NodeId l = m.bindings[0].node;
   EXPECT_EQ(m.nameHints.at(l), "l");
@@ -33,7 +33,7 @@ TEST(Simplify, ConstantsMeetingThroughABindingFold) {
 TEST(Simplify, EqualFormulasOfTwoBindingsMerge) {
   auto r = compileText("input x\na = sin(x)\nb = sin(x)\noutput o = a + b\n");
   ASSERT_TRUE(r.model);
-  const Model& m = r.model->simplified;
+  const ModelGraph& m = r.model->simplified;
   // a + b is 2*sin(x) once the bindings are gone.
   NodeId o = m.outputs[0].node;
   EXPECT_EQ(m.graph.op(o), Op::Mul);
@@ -55,8 +55,8 @@ TEST(Simplify, KeepsValuesAtRandomPoints) {
       "output n\noutput dx = grad(n, x)\noutput dy = grad(n, y)\noutput dl = grad(n, l)\n"
       "output dxx = grad(grad(n, x), x)\noutput dwl = grad(grad(n, l), w)\n");
   ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
-  const Model& a = r.model->analyzed;
-  const Model& s = r.model->simplified;
+  const ModelGraph& a = r.model->analyzed;
+  const ModelGraph& s = r.model->simplified;
   std::mt19937 rng(7);
   std::uniform_real_distribution<double> u(-3, 3);
   std::vector<NodeId> ra, rs;
