@@ -39,7 +39,7 @@ class RuleBuilder {
 NodeId square(Graph& g, NodeId x) { return g.pow(x, g.constant(2)); }
 NodeId one(Graph& g) { return g.constant(1); }
 
-NodeId powRule(Graph& g, NodeId n, size_t i, RuleBuilder& r) {
+NodeId powRule(Graph& g, NodeId n, NodeId out, size_t i, RuleBuilder& r) {
   NodeId x = g.arg(n, 0), y = g.arg(n, 1);
   NodeId zero = g.constant(0);
   if (i == 0) {
@@ -49,7 +49,7 @@ NodeId powRule(Graph& g, NodeId n, size_t i, RuleBuilder& r) {
     return r.times(g.where(g.make(Op::Eq, {y, zero}), zero, partial));
   }
   // d/dy x^y = x^y log x, taken as 0 where x == 0 and y >= 0 (PyTorch's convention).
-  NodeId partial = g.mul(n, g.make(Op::Log, {x}));
+  NodeId partial = g.mul(out, g.make(Op::Log, {x}));
   NodeId atZero = g.where(g.make(Op::Ge, {y, zero}), zero, partial);
   return r.times(g.where(g.make(Op::Eq, {x, zero}), atZero, partial));
 }
@@ -64,10 +64,12 @@ NodeId extremumRule(Graph& g, NodeId n, size_t i, NodeId adjoint, Op wins) {
 
 }  // namespace
 
-NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContext context) {
+NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContext context, NodeId result) {
   RuleBuilder r(g, adjoint, context);
   NodeId x = g.arg(n, i);
-  NodeId out = n;
+  // `out` is the op's result where PyTorch's backward uses its saved result; when
+  // the result is a binding, that binding (see savesResult).
+  NodeId out = result == kNoNode ? n : result;
   switch (g.op(n)) {
     case Op::Const:
     case Op::Variable: return kNoNode;
@@ -77,8 +79,8 @@ NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContex
     case Op::Mul: return r.times(g.arg(n, 1 - i));
     case Op::Div:
       if (i == 0) return r.over(g.arg(n, 1));
-      return r.times(g.neg(g.div(out, g.arg(n, 1))));
-    case Op::Pow: return powRule(g, n, i, r);
+      return r.times(g.neg(g.div(n, g.arg(n, 1))));  // -a/b/b from the inputs, as PyTorch
+    case Op::Pow: return powRule(g, n, out, i, r);
     case Op::Neg: return g.neg(adjoint);
     case Op::Lt:
     case Op::Le:
@@ -94,7 +96,7 @@ NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContex
     case Op::Exp: return r.times(out);
     case Op::Log: return r.over(x);
     case Op::Log1p: return r.over(g.add(one(g), x));
-    case Op::Expm1: return r.times(g.make(Op::Exp, {x}));
+    case Op::Expm1: return r.times(g.add(out, one(g)));
     case Op::Sqrt: return r.over(g.mul(g.constant(2), out));
     case Op::Sin: return r.times(g.make(Op::Cos, {x}));
     case Op::Cos: return r.times(g.neg(g.make(Op::Sin, {x})));
@@ -126,6 +128,53 @@ NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContex
     }
   }
   return kNoNode;
+}
+
+bool savesResult(Op op) {
+  switch (op) {
+    case Op::Pow:
+    case Op::Exp:
+    case Op::Expm1:
+    case Op::Sqrt:
+    case Op::Tan:
+    case Op::Tanh:
+    case Op::Hypot:
+    case Op::Sigmoid:
+    case Op::Logsumexp: return true;
+    case Op::Const:
+    case Op::Variable:
+    case Op::Binding:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Neg:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Where:
+    case Op::Log:
+    case Op::Log1p:
+    case Op::Sin:
+    case Op::Cos:
+    case Op::Asin:
+    case Op::Acos:
+    case Op::Atan:
+    case Op::Atan2:
+    case Op::Sinh:
+    case Op::Cosh:
+    case Op::Abs:
+    case Op::Sign:
+    case Op::Min:
+    case Op::Max:
+    case Op::Softplus:
+    case Op::Relu:
+    case Op::Erf: return false;
+  }
+  return false;
 }
 
 }  // namespace gradc

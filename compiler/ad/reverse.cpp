@@ -21,12 +21,20 @@ const Differentiator::Sweep& Differentiator::sweep(NodeId y) {
     NodeId adj = adjoint[n];
     if (adj == kNoNode) continue;
     AdjointContext context{masked[n] != 0};
-    bool masks = masked[n] || g.op(n) == Op::Where;
-    size_t arity = g.args(n).size();
+    // A binding of an op that saves its result is differentiated as one with it, the
+    // binding standing for the result (see savesResult): its formula gets no adjoint
+    // from here, the formula's operands do.
+    NodeId op = n, result = kNoNode;
+    if (g.op(n) == Op::Binding && savesResult(g.op(g.arg(n, 0)))) {
+      op = g.arg(n, 0);
+      result = n;
+    }
+    bool masks = masked[n] || g.op(op) == Op::Where;
+    size_t arity = g.args(op).size();
     for (size_t i = 0; i < arity; ++i) {
-      NodeId a = g.arg(n, i);
+      NodeId a = g.arg(op, i);
       if (g.op(a) == Op::Const || g.type(a) != Type::Real) continue;
-      NodeId contribution = backpropagate(g, n, i, adj, context);
+      NodeId contribution = backpropagate(g, op, i, adj, context, result);
       if (contribution == kNoNode) continue;
       adjoint[a] = adjoint[a] == kNoNode ? contribution : g.add(adjoint[a], contribution);
       masked[a] = masked[a] || masks;

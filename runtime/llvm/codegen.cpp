@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "llvm/Support/TargetSelect.h"
+#include "runtime/llvm/ir_emitter.hpp"
 
 namespace gradc::runtime {
 
@@ -37,7 +38,7 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
 }
 
 std::string emitMachineCode(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, MachineCodeKind kind) {
-  bool large = module.size() > 8;  // a split kernel: see ir_emitter.cpp
+  bool large = isSplitKernel(module);
   machine.setOptLevel(optLevel <= 0 || large ? llvm::CodeGenOptLevel::None
                       : optLevel == 1        ? llvm::CodeGenOptLevel::Less
                                              : llvm::CodeGenOptLevel::Default);

@@ -338,12 +338,18 @@ std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const
   return KernelEmitter(context, program, name).run();
 }
 
+bool isSplitKernel(const llvm::Module& module) {
+  size_t defined = 0;
+  for (const llvm::Function& f : module) defined += f.isDeclaration() ? 0 : 1;
+  return defined > 2;  // NAME and NAME_batch, plus the parts of a split kernel
+}
+
 void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
   if (optLevel <= 0) return;
   // The SLP vectoriser's time grows faster than the size of a basic block; a split
   // kernel (many functions) has nothing for the loop vectoriser either.
   llvm::PipelineTuningOptions tuning;
-  bool large = module.size() > 8;
+  bool large = isSplitKernel(module);
   tuning.SLPVectorization = !large;
   tuning.LoopVectorization = !large;
   tuning.LoopUnrolling = !large;

@@ -24,6 +24,9 @@ namespace gradc::runtime {
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
                                                const std::string& name);
 
+// Whether emitKernelModule split the kernel into several functions (see planChunks).
+bool isSplitKernel(const llvm::Module& module);
+
 // Runs the new pass manager's default pipeline at -O0..-O3 (0 runs nothing).
 void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel);
 

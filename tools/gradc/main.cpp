@@ -175,11 +175,18 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
 int runCompile(const CompiledModel& compiled, const SourceFile& source, const Options& o) {
   std::string name = o.kernelName.empty() ? kernelNameFromPath(o.model == "-" ? "model" : o.model) : o.kernelName;
   KernelProgram program = scheduleKernel(compiled.simplified);
-  writeArtifact(program, name, o.outputFile, *artifactKindFor(o.outputFile), o.optLevel);
+  // The header first: a failure then leaves no object behind. Files that cannot be
+  // written are usage errors (exit 2), like a missing model file.
   if (!o.headerFile.empty()) {
     std::ofstream header(o.headerFile, std::ios::binary | std::ios::trunc);
     header << kernelHeader(program, name, source.name());
     if (!header) return usageError("cannot write '" + o.headerFile + "'");
+  }
+  try {
+    writeArtifact(program, name, o.outputFile, *artifactKindFor(o.outputFile), o.optLevel);
+  } catch (const Error& error) {
+    std::string message = error.what();
+    return usageError(message.starts_with("gradc: ") ? message.substr(7) : message);
   }
   return kOk;
 }

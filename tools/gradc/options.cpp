@@ -18,7 +18,8 @@ const char* kOverview =
     "them symbolically (to any order) and evaluates or prints the results.\n"
     "\n"
     "commands:\n"
-    "  eval MODEL [--set name=value ...] [--json]   compute every output\n"
+    "  eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3]\n"
+    "                                               compute every output (LLVM JIT)\n"
     "  print MODEL [--output name ...] [--format infix|latex|c|dot]\n"
     "                                               print outputs as simplified formulas\n"
     "  check MODEL [--set name=value ...]           compare every grad with finite differences\n"
@@ -66,7 +67,7 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
      "with cc or $CC), .ll (LLVM IR), .s (assembly). The kernel is\n"
      "  void NAME(const double *inputs, const double *params, double *outputs);\n"
      "  void NAME_batch(size_t n, const double *inputs, const double *params, double *outputs);\n"
-     "and needs nothing but libm at run time.\n"
+     "and needs nothing at run time but libm (and libc's memset/memcpy/memmove).\n"
      "  --header FILE.h  also write a C header declaring them\n"
      "  --name NAME      the kernel's name (default: the model file's stem, made a C identifier)\n"
      "  -O0..-O3         LLVM optimisation level (default -O2)\n"},
