@@ -48,7 +48,19 @@ double signOf(double x) {
 }
 
 double powSemantics(double base, double exponent) {
-  if (exponent == 2.0) return base * base;
+  // Integer exponents by binary powering, as generated code computes them: cheap,
+  // and exactly x*x for x^2. The JIT emits this very sequence of products.
+  if (exponent == std::trunc(exponent) && std::fabs(exponent) <= kMaxIntegerPower) {
+    auto n = static_cast<unsigned>(std::fabs(exponent));
+    double result = 1, square = base;
+    while (true) {
+      if (n & 1) result *= square;
+      n >>= 1;
+      if (n == 0) break;
+      square *= square;
+    }
+    return exponent < 0 ? 1 / result : result;
+  }
   return std::pow(base, exponent);
 }
 

@@ -21,6 +21,9 @@ double stableLogsumexp(std::span<const double> args);
 double nanMax(double a, double b);  // NaN if either is NaN (as torch.maximum)
 double nanMin(double a, double b);
 double signOf(double x);                            // -1, 0 or 1; NaN for NaN
-double powSemantics(double base, double exponent);  // x^2 is exactly x*x
+// x^n for an integer |n| <= kMaxIntegerPower is computed by binary powering (so x^2
+// is exactly x*x, and x^-n is 1/x^n); any other exponent by C's pow.
+inline constexpr double kMaxIntegerPower = 64;
+double powSemantics(double base, double exponent);
 
 }  // namespace gradc

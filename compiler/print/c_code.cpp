@@ -27,7 +27,21 @@ constexpr std::string_view kHelperNames[kHelperCount] = {
 
 constexpr std::string_view kHelperCode[kHelperCount] = {
     "static inline double gradc_sq(double x) { return x * x; }\n",
-    "static inline double gradc_pow(double x, double y) { return y == 2.0 ? x * x : pow(x, y); }\n",
+    "static double gradc_pow(double x, double y) {\n"
+    "  /* integer exponents by binary powering, as gradc computes them */\n"
+    "  if (y == trunc(y) && fabs(y) <= 64) {\n"
+    "    unsigned n = (unsigned)fabs(y);\n"
+    "    double r = 1, s = x;\n"
+    "    for (;;) {\n"
+    "      if (n & 1) r *= s;\n"
+    "      n >>= 1;\n"
+    "      if (n == 0) break;\n"
+    "      s *= s;\n"
+    "    }\n"
+    "    return y < 0 ? 1 / r : r;\n"
+    "  }\n"
+    "  return pow(x, y);\n"
+    "}\n",
     "static inline double gradc_sign(double x) { return isnan(x) ? x : (double)((0.0 < x) - (x < 0.0)); }\n",
     "static inline double gradc_min(double a, double b) {\n"
     "  if (isnan(a) || isnan(b)) return a + b;\n"
@@ -264,11 +278,11 @@ class CWriter : public FormulaWriter {
   }
 
  private:
-  // x^2 is exactly x*x (gradc_sq); a runtime exponent may be 2 (gradc_pow); else libm pow.
+  // x^2 is exactly x*x (gradc_sq); every other exponent goes through gradc_pow, which
+  // computes integer powers as gradc does.
   int powHelper(NodeId id) const {
     std::optional<double> e = plan_.graph->constantValue(plan_.operand(id, 1));
-    if (!e) return kPow;
-    return *e == 2.0 ? kSq : -1;
+    return e && *e == 2.0 ? kSq : kPow;
   }
 
   std::vector<std::string> cNames_;  // by variable index

@@ -1,5 +1,7 @@
 #include "runtime/llvm/ir_emitter.hpp"
 
+#include "compiler/graph/op_semantics.hpp"
+
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
@@ -220,6 +222,71 @@ class KernelEmitter {
   }
   Value* isNaN(Value* x) { return builder_.CreateFCmpUNO(x, x); }
 
+  // x^e for a constant integer e: powSemantics's products, the leading 1*x left out.
+  Value* integerPower(Value* x, double e) {
+    auto n = static_cast<unsigned>(std::fabs(e));
+    Value* result = nullptr;
+    Value* square = x;
+    while (true) {
+      if (n & 1) result = result ? builder_.CreateFMul(result, square) : square;
+      n >>= 1;
+      if (n == 0) break;
+      square = builder_.CreateFMul(square, square);
+    }
+    if (!result) result = constant(1);
+    return e < 0 ? builder_.CreateFDiv(constant(1), result) : result;
+  }
+
+  // x^y for a runtime y: an internal function with powSemantics's loop.
+  llvm::Function* powFunction() {
+    if (llvm::Function* f = module_->getFunction("gradc.pow")) return f;
+    auto* type = llvm::FunctionType::get(f64_, {f64_, f64_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage, "gradc.pow", *module_);
+    f->setDoesNotThrow();
+    f->setDoesNotAccessMemory();
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    auto& b = builder_;
+    Value* x = f->getArg(0);
+    Value* y = f->getArg(1);
+    auto* entry = llvm::BasicBlock::Create(ctx_, "entry", f);
+    auto* general = llvm::BasicBlock::Create(ctx_, "general", f);
+    auto* integer = llvm::BasicBlock::Create(ctx_, "integer", f);
+    auto* loop = llvm::BasicBlock::Create(ctx_, "loop", f);
+    auto* next = llvm::BasicBlock::Create(ctx_, "next", f);
+    auto* done = llvm::BasicBlock::Create(ctx_, "done", f);
+    b.SetInsertPoint(entry);
+    Value* magnitude = intrinsic(llvm::Intrinsic::fabs, {y});
+    Value* isInteger = b.CreateFCmpOEQ(y, intrinsic(llvm::Intrinsic::trunc, {y}));
+    Value* small = b.CreateFCmpOLE(magnitude, constant(kMaxIntegerPower));
+    b.CreateCondBr(b.CreateAnd(isInteger, small), integer, general);
+    b.SetInsertPoint(general);
+    b.CreateRet(intrinsic(llvm::Intrinsic::pow, {x, y}));
+    b.SetInsertPoint(integer);
+    Value* n0 = b.CreateFPToUI(magnitude, b.getInt32Ty());
+    b.CreateBr(loop);
+    b.SetInsertPoint(loop);
+    llvm::PHINode* n = b.CreatePHI(b.getInt32Ty(), 2);
+    llvm::PHINode* result = b.CreatePHI(f64_, 2);
+    llvm::PHINode* square = b.CreatePHI(f64_, 2);
+    Value* odd = b.CreateICmpNE(b.CreateAnd(n, b.getInt32(1)), b.getInt32(0));
+    Value* updated = b.CreateSelect(odd, b.CreateFMul(result, square), result);
+    Value* rest = b.CreateLShr(n, b.getInt32(1));
+    b.CreateCondBr(b.CreateICmpEQ(rest, b.getInt32(0)), done, next);
+    b.SetInsertPoint(next);
+    Value* squared = b.CreateFMul(square, square);
+    b.CreateBr(loop);
+    n->addIncoming(n0, integer);
+    n->addIncoming(rest, next);
+    result->addIncoming(constant(1), integer);
+    result->addIncoming(updated, next);
+    square->addIncoming(x, integer);
+    square->addIncoming(squared, next);
+    b.SetInsertPoint(done);
+    Value* negative = b.CreateFCmpOLT(y, constant(0));
+    b.CreateRet(b.CreateSelect(negative, b.CreateFDiv(constant(1), updated), updated));
+    return f;
+  }
+
   // max(a, b) / min(a, b): NaN if either is NaN, as op_semantics.cpp's nanMax / nanMin.
   Value* extremum(Value* a, Value* b, bool isMax) {
     Value* pick = isMax ? builder_.CreateSelect(builder_.CreateFCmpOLT(a, b), b, a)
@@ -262,11 +329,13 @@ class KernelEmitter {
       case Op::Mul: return b.CreateFMul(a[0], a[1]);
       case Op::Div: return b.CreateFDiv(a[0], a[1]);
       case Op::Pow: {
-        // x^2 is exactly x*x (op_semantics.cpp); other exponents go to pow.
-        Value* square = b.CreateFMul(a[0], a[0]);
-        if (auto* c = llvm::dyn_cast<llvm::ConstantFP>(a[1]); c && c->isExactlyValue(2.0)) return square;
-        return b.CreateSelect(b.CreateFCmpOEQ(a[1], constant(2)), square,
-                              intrinsic(llvm::Intrinsic::pow, {a[0], a[1]}));
+        // powSemantics: integer exponents by binary powering, unrolled when constant.
+        if (auto* c = llvm::dyn_cast<llvm::ConstantFP>(a[1])) {
+          double e = c->getValueAPF().convertToDouble();
+          if (e == std::trunc(e) && std::fabs(e) <= kMaxIntegerPower) return integerPower(a[0], e);
+          return intrinsic(llvm::Intrinsic::pow, {a[0], a[1]});
+        }
+        return b.CreateCall(powFunction(), {a[0], a[1]});
       }
       case Op::Neg: return b.CreateFNeg(a[0]);
       case Op::Lt: return b.CreateFCmpOLT(a[0], a[1]);

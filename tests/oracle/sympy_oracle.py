@@ -41,7 +41,7 @@ import sympy as sp
 sys.setrecursionlimit(20000)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from random_models import Reject, generate_model, torch_eval  # noqa: E402
+from random_models import Reject, generate_model, names_in, torch_eval  # noqa: E402
 
 PREC = 30
 RTOL = 1e-8
@@ -206,6 +206,77 @@ def parse_printed(text):
 
 
 # ------------------------------------------------------------ the model in SymPy
+# Ops whose derivative gradc (like PyTorch) writes with their result: when such an
+# op is a binding's top-level formula, its result in the local partials below is
+# the binding's symbol (`out`), so a later derivative w.r.t. that binding sees it.
+SAVES = {'exp', 'expm1', 'sqrt', 'tan', 'tanh', 'sigmoid', 'hypot', 'logsumexp', 'pow', 'powf'}
+
+
+def local_partial(op, args, i, out):
+    """d op(args)/d args[i], written with `out` for the op's result (gradc's rules)."""
+    if op == 'exp':
+        return out
+    if op == 'expm1':
+        return out + 1
+    if op == 'sqrt':
+        return 1 / (2 * out)
+    if op == 'tan':
+        return 1 + out ** 2
+    if op == 'tanh':
+        return 1 - out ** 2
+    if op == 'sigmoid':
+        return out * (1 - out)
+    if op == 'hypot':
+        return args[i] / out
+    if op == 'logsumexp':
+        return sp.exp(args[i] - out)
+    if op in ('pow', 'powf'):
+        x, y = args
+        return y * x ** (y - 1) if i == 0 else out * sp.log(x)
+    raise ValueError('no result-saving rule for %s' % op)
+
+
+def constant_value(n):
+    """The float value of a tree without names (as gradc folds it), else None."""
+    if n[0] == 'num':
+        return float(n[1])
+    if n[0] in ('var', 'grad') or names_in(n):
+        return None
+    try:
+        return torch_eval_const(n)
+    except Exception:
+        return None
+
+
+def torch_eval_const(n):
+    from random_models import Model
+    m = Model(0)
+    m.outputs = [('c', n)]
+    return torch_eval(m, {}, check=False)['c']
+
+
+def top_op(n):
+    """The node gradc's graph construction makes the top of n: its canonicalisation
+    removes double negation, a `where` with a constant condition or equal branches
+    (compiler/graph/canonicalize.cpp); the other rewrites there never yield one of
+    the SAVES ops on top."""
+    op = n[0]
+    if op == 'neg' and n[1][0] == 'neg':
+        return top_op(n[1][1])
+    if op == 'where':
+        _, rel, a, b = n[1]
+        ca, cb = constant_value(a), constant_value(b)
+        if ca is not None and cb is not None:
+            taken = {'<': ca < cb, '<=': ca <= cb, '>': ca > cb, '>=': ca >= cb,
+                     '==': ca == cb, '!=': ca != cb}[rel]
+            return top_op(n[2] if taken else n[3])
+        if n[2] == n[3]:
+            return top_op(n[2])
+    if op in SAVES and constant_value(n) is not None:
+        return ('num', constant_value(n))
+    return n
+
+
 class Reference:
     def __init__(self, model):
         self.model = model
@@ -214,8 +285,13 @@ class Reference:
             self.sym[name] = sp.Symbol(name, real=True)
         self.binding = {}   # Symbol -> defining expression over symbols
         self.memo = {}      # (binding symbol, target name) -> derivative
+        self.top = {}       # binding symbol -> (op, [argument exprs]) if its top op saves its result
         for name, node in model.bindings:
-            self.binding[self.sym[name]] = self.expr(node)
+            s = self.sym[name]
+            self.binding[s] = self.expr(node)
+            t = top_op(node)
+            if t[0] in SAVES:
+                self.top[s] = (t[0], [self.expr(a) for a in t[1:]])
         self.outputs = [(name, self.expr(node)) for name, node in model.outputs]
 
     def d(self, e, v):
@@ -226,15 +302,33 @@ class Reference:
             if s == tv:
                 ds = sp.Integer(1)
             elif s in self.binding:
-                key = (s, v)
-                if key not in self.memo:
-                    self.memo[key] = self.d(self.binding[s], v)
-                ds = self.memo[key]
+                ds = self.d_binding(s, v)
             else:
                 ds = sp.Integer(0)
             if ds != 0:
                 total += sp.diff(e, s) * ds
         return total
+
+    def d_binding(self, s, v):
+        """d s/dv for the binding symbol s (memoised).
+
+        If the binding's formula has a top op that saves its result (SAVES), the
+        op's local partials are taken from the rule table with the symbol s for
+        its result; otherwise (and below the top op) SymPy differentiates."""
+        key = (s, v)
+        if key not in self.memo:
+            top = self.top.get(s)
+            if top is None:
+                self.memo[key] = self.d(self.binding[s], v)
+            else:
+                op, args = top
+                total = sp.Integer(0)
+                for i, a in enumerate(args):
+                    da = self.d(a, v)
+                    if da != 0:
+                        total += local_partial(op, args, i, s) * da
+                self.memo[key] = total
+        return self.memo[key]
 
     def expr(self, n):
         op = n[0]
@@ -265,9 +359,13 @@ class Reference:
         if op == 'sign':
             u = args[0]
             return sp.Piecewise((1, u > 0), (-1, u < 0), (0, True))
+        # abs'(0) = relu'(0) = 0 as in gradc and PyTorch (a leaf may sit exactly at 0)
         if op == 'abs':
             u = args[0]
-            return sp.Piecewise((u, u >= 0), (-u, True))
+            return sp.Piecewise((u, u > 0), (-u, u < 0), (0, True))
+        if op == 'relu':
+            u = args[0]
+            return sp.Piecewise((u, u > 0), (0, True))
         return FUNCS[op](*args)
 
     def evaluate(self, point):

@@ -1,7 +1,21 @@
 #include <math.h>
 
 static inline double gradc_sq(double x) { return x * x; }
-static inline double gradc_pow(double x, double y) { return y == 2.0 ? x * x : pow(x, y); }
+static double gradc_pow(double x, double y) {
+  /* integer exponents by binary powering, as gradc computes them */
+  if (y == trunc(y) && fabs(y) <= 64) {
+    unsigned n = (unsigned)fabs(y);
+    double r = 1, s = x;
+    for (;;) {
+      if (n & 1) r *= s;
+      n >>= 1;
+      if (n == 0) break;
+      s *= s;
+    }
+    return y < 0 ? 1 / r : r;
+  }
+  return pow(x, y);
+}
 static inline double gradc_sign(double x) { return isnan(x) ? x : (double)((0.0 < x) - (x < 0.0)); }
 static inline double gradc_min(double a, double b) {
   if (isnan(a) || isnan(b)) return a + b;
@@ -51,7 +65,7 @@ void gradc_model(const double *inputs, const double *params, double *outputs) {
   outputs[3] = -(x + double_);  /* neg */
   outputs[4] = gradc_pow(x, y);  /* pow_xy */
   outputs[5] = gradc_sq(x + w);  /* pow_2 */
-  outputs[6] = pow(x, 3.0);  /* pow_3 */
+  outputs[6] = gradc_pow(x, 3.0);  /* pow_3 */
   outputs[7] = gradc_pow(-2.0, y);  /* pow_neg */
   outputs[8] = (x < y ? x*double_ : 1.0/x);  /* where_lt */
   outputs[9] = (x <= 0.0 ? exp(x) : log(x));  /* where_le */
