@@ -25,7 +25,7 @@ const Differentiator::Sweep& Differentiator::sweep(NodeId y) {
     // binding standing for the result (see savesResult): its formula gets no adjoint
     // from here, the formula's operands do.
     NodeId op = n, result = kNoNode;
-    if (g.op(n) == Op::Binding && savesResult(g.op(g.arg(n, 0)))) {
+    if (g.op(n) == Op::Binding && g.bindings()[g.node(n).payload].namesOpResult && savesResult(g.op(g.arg(n, 0)))) {
       op = g.arg(n, 0);
       result = n;
     }

@@ -26,8 +26,8 @@ uint32_t Graph::addVariable(std::string name, VariableKind kind) {
   return static_cast<uint32_t>(variables_.size() - 1);
 }
 
-uint32_t Graph::addBinding(std::string name, bool hidden) {
-  bindings_.push_back({std::move(name), hidden});
+uint32_t Graph::addBinding(std::string name, bool hidden, bool namesOpResult) {
+  bindings_.push_back({std::move(name), hidden, namesOpResult});
   return static_cast<uint32_t>(bindings_.size() - 1);
 }
 

@@ -48,6 +48,10 @@ struct Variable {
 struct BindingInfo {
   std::string name;
   bool hidden = false;
+  // False when the binding's formula was written as something else than the op it
+  // canonicalised to (`-(-exp(v))`, a grad): then no op's saved result is named by
+  // it (see savesResult in ad/derivative_rules.hpp).
+  bool namesOpResult = true;
 };
 
 class Graph {
@@ -56,7 +60,7 @@ class Graph {
 
   // Symbol tables.
   uint32_t addVariable(std::string name, VariableKind kind);
-  uint32_t addBinding(std::string name, bool hidden = false);
+  uint32_t addBinding(std::string name, bool hidden = false, bool namesOpResult = true);
   const std::vector<Variable>& variables() const { return variables_; }
   const std::vector<BindingInfo>& bindings() const { return bindings_; }
 

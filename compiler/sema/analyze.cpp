@@ -72,7 +72,8 @@ class Analyzer {
   void declareDef(const ast::Statement& s);
   void declareOutput(const ast::Statement& s);
   bool defineName(const std::string& name, uint32_t offset, Symbol symbol);
-  NodeId bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad);
+  NodeId bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad, ExprId written);
+  bool writtenAsItsOp(ExprId written, NodeId value) const;
 
   // Expressions.
   NodeId lower(ExprId root, const Context& ctx);
@@ -169,10 +170,22 @@ void Analyzer::declareConsts(const ast::Statement& s) {
   }
 }
 
-NodeId Analyzer::bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad) {
+// Whether the formula as written has the op the graph made of it on top: only then
+// does the binding name that op's result for the derivative rules (PyTorch saves
+// the result of `exp(v)`, not of `-(-exp(v))` or of a grad that simplified to one).
+bool Analyzer::writtenAsItsOp(ExprId written, NodeId value) const {
+  const ast::Expr& e = syntax_.expr(written);
+  Op op = model_.graph.op(value);
+  if (e.kind == ast::ExprKind::Binary) return e.op == ast::Operator::Pow && op == Op::Pow;
+  if (e.kind != ast::ExprKind::Call) return false;
+  auto called = builtinFunction(e.text);
+  return called && *called == op;
+}
+
+NodeId Analyzer::bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad, ExprId written) {
   NodeId node = value;
   if (value != kErrorNode) {
-    uint32_t index = model_.graph.addBinding(name);
+    uint32_t index = model_.graph.addBinding(name, false, writtenAsItsOp(written, value));
     node = model_.graph.binding(index, value);
     model_.bindings.push_back({name, node, offset});
     if (usesGrad) gradBindings_.insert(node);
@@ -184,7 +197,7 @@ NodeId Analyzer::bindValue(const std::string& name, uint32_t offset, NodeId valu
 void Analyzer::declareBinding(const ast::Statement& s) {
   size_t gradsBefore = gradCount_;
   NodeId value = lowerNumber(s.value, Context{}, "a binding");
-  bindValue(s.name, s.nameSpan.begin, value, gradCount_ != gradsBefore);
+  bindValue(s.name, s.nameSpan.begin, value, gradCount_ != gradsBefore, s.value);
 }
 
 void Analyzer::declareDef(const ast::Statement& s) {
@@ -233,7 +246,7 @@ void Analyzer::declareOutput(const ast::Statement& s) {
     size_t gradsBefore = gradCount_;
     NodeId value = lowerNumber(s.value, Context{}, "an output");
     usesGrad = gradCount_ != gradsBefore;
-    node = bindValue(s.name, s.nameSpan.begin, value, usesGrad);
+    node = bindValue(s.name, s.nameSpan.begin, value, usesGrad, s.value);
   }
   if (node != kErrorNode) model_.outputs.push_back({s.name, node, s.nameSpan.begin, usesGrad});
 }

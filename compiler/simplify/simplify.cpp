@@ -16,7 +16,7 @@ ModelGraph simplify(const ModelGraph& model) {
   ModelGraph out;
   Graph& to = out.graph;
   for (const auto& v : from.variables()) to.addVariable(v.name, v.kind);
-  for (const auto& b : from.bindings()) to.addBinding(b.name, b.hidden);
+  for (const auto& b : from.bindings()) to.addBinding(b.name, b.hidden, b.namesOpResult);
   // Variables first, in declaration order, so that their ids read in that order.
   for (uint32_t i = 0; i < from.variables().size(); ++i) to.variable(i);
 
