@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev lld-14   # sanitizer runtimes, libFuzzer
   graphviz               # renders `gradc print --format dot` in tests
+  python3-torch python3-sympy python3-numpy   # the oracle tests (Debian's /usr/bin/python3)
 )
 
 missing=()
