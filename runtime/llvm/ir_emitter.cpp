@@ -106,12 +106,13 @@ class KernelEmitter {
 
   // Kernels above this many instructions are split into functions of about this size.
   static constexpr uint32_t kChunkSize = 400;
+  static constexpr uint32_t kSplitAbove = 2 * kChunkSize;
 
   // Splits the instruction list and gives a scratch slot to every computed value used
   // outside its own chunk. Slots are reused once a value's last user has run.
   std::vector<Chunk> planChunks() {
     uint32_t count = static_cast<uint32_t>(program_.code.size());
-    if (count <= 2 * kChunkSize) return {};
+    if (count <= kSplitAbove) return {};
     std::vector<Chunk> chunks;
     for (uint32_t b = 0; b < count; b += kChunkSize) chunks.push_back({b, std::min(count, b + kChunkSize)});
     auto chunkOf = [](uint32_t value) { return value / kChunkSize; };
@@ -419,7 +420,8 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optL
   // kernel (many functions) has nothing for the loop vectoriser either.
   llvm::PipelineTuningOptions tuning;
   bool large = isSplitKernel(module);
-  tuning.SLPVectorization = !large;
+  size_t instructions = module.getInstructionCount();
+  tuning.SLPVectorization = instructions < 4000;
   tuning.LoopVectorization = !large;
   tuning.LoopUnrolling = !large;
   llvm::LoopAnalysisManager lam;
