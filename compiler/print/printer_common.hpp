@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/print/number_text.hpp"
 #include "compiler/print/print.hpp"
 
 namespace gradc::print {
@@ -47,10 +48,6 @@ struct Plan {
 };
 
 Plan makePlan(const ModelGraph& model, std::span<const size_t> outputs);
-
-// Shortest text that reads back to the same double ("3", "0.5", "1e+20", "-2").
-// inf and nan are spelled "inf", "-inf", "nan" (callers that need other spellings check first).
-std::string formatNumber(double value);
 
 // One piece of a node's layout: literal text, or an operand (optionally in parentheses).
 struct Piece {

@@ -1,19 +1,14 @@
 #include "tools/gradc/number_format.hpp"
 
-#include <charconv>
+#include "compiler/print/number_text.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 namespace gradc::cli {
 
-std::string shortestText(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
+std::string shortestText(double value) { return formatNumber(value); }
 
 std::string jsonNumber(double value) {
   std::string text = shortestText(value);
