@@ -170,6 +170,8 @@ std::vector<char> Plan::usedVariables() const {
   return used;
 }
 
+}  // namespace print
+
 std::string formatNumber(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -177,6 +179,8 @@ std::string formatNumber(double value) {
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
 }
+
+namespace print {
 
 // ---------------------------------------------------------------------------------------
 // FormulaWriter
