@@ -38,7 +38,7 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
 }
 
 std::string emitMachineCode(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, MachineCodeKind kind) {
-  bool large = isSplitKernel(module);
+  bool large = needsFastPath(module);
   machine.setOptLevel(optLevel <= 0 || large ? llvm::CodeGenOptLevel::None
                       : optLevel == 1        ? llvm::CodeGenOptLevel::Less
                                              : llvm::CodeGenOptLevel::Default);

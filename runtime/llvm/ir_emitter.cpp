@@ -408,6 +408,8 @@ std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const
   return KernelEmitter(context, program, name).run();
 }
 
+bool needsFastPath(const llvm::Module& module) { return module.getInstructionCount() > kFastPathAbove; }
+
 bool isSplitKernel(const llvm::Module& module) {
   size_t defined = 0;
   for (const llvm::Function& f : module) defined += f.isDeclaration() ? 0 : 1;
@@ -434,8 +436,8 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optL
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
-  if (large) {
-    // A split kernel is straight-line code the graph already shared and simplified:
+  if (needsFastPath(module)) {
+    // A very large kernel is straight-line code the graph already shared and simplified:
     // the full pipeline's time grows faster than its size for little gain.
     llvm::ModulePassManager light;
     if (auto error = builder.parsePassPipeline(light, "function(early-cse,instcombine,simplifycfg)"))

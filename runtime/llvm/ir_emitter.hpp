@@ -27,6 +27,12 @@ std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const
 // Whether emitKernelModule split the kernel into several functions (see planChunks).
 bool isSplitKernel(const llvm::Module& module);
 
+// Kernels above this many IR instructions get the fast path: a light IR pipeline and
+// LLVM's fast code generator, so that compile time stays linear in the size. Below
+// it, a split kernel's parts (400 instructions each) still get -O2's code generator.
+inline constexpr unsigned kFastPathAbove = 40000;
+bool needsFastPath(const llvm::Module& module);
+
 // Runs the new pass manager's default pipeline at -O0..-O3 (0 runs nothing).
 void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel);
 
