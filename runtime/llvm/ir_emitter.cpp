@@ -80,14 +80,21 @@ class KernelEmitter {
     return f;
   }
 
-  // void NAME(const double *inputs, const double *params, double *outputs): one point
-  // is a batch of one (input i of point 0 is inputs[i*1 + 0]).
+  // void NAME(const double *inputs, const double *params, double *outputs). A small
+  // kernel gets its own straight-line body (no loop to enter for one point); a split
+  // kernel calls NAME_batch with n = 1 (input i of point 0 is inputs[i*1 + 0]).
   void emitSinglePoint(llvm::Function* batch) {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_, *module_);
     f->setDoesNotThrow();
+    for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
-    builder_.CreateCall(batch, {builder_.getInt64(1), f->getArg(0), f->getArg(1), f->getArg(2)});
+    if (slot_.empty()) {
+      Args args{builder_.getInt64(1), builder_.getInt64(0), f->getArg(0), f->getArg(1), f->getArg(2), nullptr};
+      emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
+    } else {
+      builder_.CreateCall(batch, {builder_.getInt64(1), f->getArg(0), f->getArg(1), f->getArg(2)});
+    }
     builder_.CreateRetVoid();
   }
 
