@@ -16,6 +16,7 @@ namespace gradc {
 
 // Commutative operands are ordered constants first, then variables, then the rest,
 // each group by id: deterministic, and it reads naturally (2*x, w*h).
+
 static int orderRank(const Graph& g, NodeId id) {
   if (g.op(id) == Op::Const) return 0;
   if (g.op(id) == Op::Variable) return 1;
@@ -41,8 +42,10 @@ NodeId Graph::foldConstants(Op op, std::span<const NodeId> args) {
 }
 
 NodeId Graph::canonicalizeAdd(NodeId a, NodeId b) {
-  if (isConstant(a, 0)) return b;
-  if (isConstant(b, 0)) return a;
+  // x + (-0) is x for every x; x + (+0) is not for x = -0 (it gives +0, and
+  // atan2(+0, -1) is pi where atan2(-0, -1) is -pi).
+  if (isNegativeZero(a)) return b;
+  if (isNegativeZero(b)) return a;
   if (op(b) == Op::Neg) return canonicalizeSub(a, arg(b, 0));
   if (op(a) == Op::Neg) return canonicalizeSub(b, arg(a, 0));
   if (a == b) return canonicalizeMul(constant(2), a);  // x + x is exactly 2*x
@@ -53,8 +56,8 @@ NodeId Graph::canonicalizeAdd(NodeId a, NodeId b) {
 }
 
 NodeId Graph::canonicalizeSub(NodeId a, NodeId b) {
-  if (isConstant(b, 0)) return a;
-  if (isConstant(a, 0) && std::signbit(nodes_[a].value) == false) return canonicalizeNeg(b);
+  if (isConstant(b, 0) && !std::signbit(nodes_[b].value)) return a;  // x - (+0) is x, -0 included
+  if (isNegativeZero(a)) return canonicalizeNeg(b);                     // -0 - x is -x, zeros included
   if (op(b) == Op::Neg) return canonicalizeAdd(a, arg(b, 0));
   return internOrdered(Op::Sub, a, b);
 }
@@ -80,7 +83,6 @@ NodeId Graph::canonicalizeDiv(NodeId a, NodeId b) {
 
 NodeId Graph::canonicalizeNeg(NodeId a) {
   if (op(a) == Op::Neg) return arg(a, 0);
-  if (op(a) == Op::Sub) return internOrdered(Op::Sub, arg(a, 1), arg(a, 0));
   return intern(Op::Neg, std::span(&a, 1));
 }
 

@@ -36,7 +36,14 @@ uint64_t Graph::hashOf(const Node& n, std::span<const NodeId> args) const {
   h = mix(h, n.payload);
   h = mix(h, constantBits(n.value));
   for (NodeId a : args) h = mix(h, a);
-  return h;
+  // Finalise (splitmix64): the multiply in mix() leaves the low bits depending only
+  // on the inputs' low bits, and an integer-valued double has its low bits zero;
+  // the table indexes by the low bits, so without this those constants collide.
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
 }
 
 bool Graph::sameNode(NodeId id, const Node& n, std::span<const NodeId> args) const {
@@ -108,6 +115,11 @@ std::optional<double> Graph::constantValue(NodeId id) const {
 bool Graph::isConstant(NodeId id, double value) const {
   const Node& n = nodes_[id];
   return n.op == Op::Const && n.type == Type::Real && n.value == value;  // 0 matches -0 too
+}
+
+bool Graph::isNegativeZero(NodeId id) const {
+  const Node& n = nodes_[id];
+  return n.op == Op::Const && n.type == Type::Real && n.value == 0 && std::signbit(n.value);
 }
 
 NodeId Graph::make(Op op, std::span<const NodeId> args) {

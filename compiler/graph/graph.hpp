@@ -96,7 +96,8 @@ class Graph {
   }
   NodeId arg(NodeId id, size_t i) const { return operands_[nodes_[id].firstArg + i]; }
   std::optional<double> constantValue(NodeId id) const;
-  bool isConstant(NodeId id, double value) const;
+  bool isConstant(NodeId id, double value) const;  // by ==, so 0 matches -0 too
+  bool isNegativeZero(NodeId id) const;
 
  private:
   NodeId canonicalize(Op op, std::span<const NodeId> args);

@@ -468,7 +468,10 @@ NodeId Analyzer::lowerDefCall(const ast::Expr& e, const Symbol& fn, std::span<co
   diags_ = outer;
   for (const auto& d : scratch.all())
     if (d.severity == Severity::Error) {
-      diags_->error(e.opSpan.begin, "in this call of `" + def.name + "`: " + d.message);
+      // Calls nested in calls report the innermost cause once, not a prefix per level.
+      std::string cause = d.message;
+      while (cause.starts_with("in this call of `")) cause = cause.substr(cause.find("`: ") + 3);
+      diags_->error(e.opSpan.begin, "in this call of `" + def.name + "`: " + cause);
       return kErrorNode;
     }
   return body;

@@ -10,6 +10,9 @@
 #include <llvm/TargetParser/Host.h>
 
 #include <mutex>
+
+#include <llvm/Support/ErrorHandling.h>
+#include <unistd.h>
 #include <stdexcept>
 
 #include "llvm/Support/TargetSelect.h"
@@ -22,6 +25,13 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // LLVM is built without exceptions: when it runs out of memory nothing can
+    // unwind through it, so say so plainly and stop, rather than abort.
+    llvm::install_bad_alloc_error_handler([](void*, const char*, bool) {
+      static const char message[] = "gradc: out of memory (while LLVM compiled a kernel)\n";
+      (void)!::write(2, message, sizeof message - 1);
+      ::_exit(1);
+    });
   });
   std::string triple = llvm::sys::getProcessTriple();
   std::string error;

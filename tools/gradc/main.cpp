@@ -1,6 +1,9 @@
 // gradc: the command line. Each command compiles the model (parse, analyse,
 // differentiate, simplify) and then evaluates, prints, checks or measures it.
+#include <unistd.h>
+
 #include <cerrno>
+#include <new>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -229,8 +232,17 @@ int run(const Options& o) {
 }  // namespace
 }  // namespace gradc::cli
 
+// Out of memory anywhere (LLVM included, which cannot unwind an exception): say so
+// and stop with status 1, before anything half-built is touched again.
+[[noreturn]] static void outOfMemory() {
+  static const char message[] = "gradc: out of memory\n";
+  (void)!::write(2, message, sizeof message - 1);
+  ::_exit(1);
+}
+
 int main(int argc, char** argv) {
   using namespace gradc::cli;
+  std::set_new_handler(outOfMemory);
   auto parsed = parseCommandLine(argc, argv);
   if (auto* error = std::get_if<UsageError>(&parsed)) return usageError(error->message);
   try {

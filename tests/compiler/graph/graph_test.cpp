@@ -40,7 +40,11 @@ TEST_F(GraphTest, ConstantsFold) {
 }
 
 TEST_F(GraphTest, IdentitiesThatKeepFiniteResults) {
-  EXPECT_EQ(g.add(x, g.constant(0)), x);
+  EXPECT_EQ(g.add(x, g.constant(-0.0)), x);
+  EXPECT_NE(g.add(x, g.constant(0.0)), x);  // -0 + 0 is +0: the sign of a zero is kept
+  EXPECT_EQ(g.sub(x, g.constant(0.0)), x);
+  EXPECT_EQ(g.sub(g.constant(-0.0), x), g.neg(x));
+  EXPECT_NE(g.neg(g.sub(x, y)), g.sub(y, x));  // -(x - x) is -0, x - x is +0
   EXPECT_EQ(g.mul(g.constant(1), x), x);
   EXPECT_EQ(g.div(x, g.constant(1)), x);
   EXPECT_EQ(g.pow(x, g.constant(1)), x);
@@ -84,6 +88,13 @@ TEST_F(GraphTest, UseCounts) {
   auto uses = useCounts(g, std::span(&f, 1));
   EXPECT_EQ(uses[s], 2u);
   EXPECT_EQ(uses[f], 1u);
+}
+
+TEST_F(GraphTest, IntegerValuedConstantsInternQuickly) {
+  // Their doubles share all low bits; a weak hash put them in one probe chain.
+  for (int k = 0; k < 200000; ++k) g.constant(k);
+  EXPECT_EQ(g.constant(12345), g.constant(12345.0));
+  EXPECT_GE(g.size(), 200000u);
 }
 
 TEST_F(GraphTest, MillionNodeChain) {
