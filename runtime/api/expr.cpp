@@ -1,7 +1,10 @@
 // Expressions of the public API: operators and built-in functions build nodes in
 // the shared graph, with the same checks as the language.
-#include "gradc/gradc.hpp"
+#include <span>
+#include <vector>
+
 #include "compiler/graph/op_semantics.hpp"
+#include "gradc/gradc.hpp"
 #include "runtime/api/session.hpp"
 
 namespace gradc {
@@ -13,7 +16,7 @@ using detail::Session;
 [[noreturn]] void misuse(const std::string& message) { throw Error("gradc: " + message, {}); }
 
 // The session all operands share (a plain number joins any), or null if none has one.
-std::shared_ptr<Session> commonSession(std::initializer_list<const Expr*> operands) {
+std::shared_ptr<Session> commonSession(std::span<const Expr* const> operands) {
   std::shared_ptr<Session> found;
   for (const Expr* e : operands) {
     const auto& s = Access::session(*e);
@@ -28,7 +31,7 @@ NodeId nodeIn(Session& s, const Expr& e) {
   return Access::session(e) ? Access::node(e) : s.model.graph.constant(Access::value(e));
 }
 
-Expr apply(Op op, std::initializer_list<const Expr*> operands) {
+Expr apply(Op op, std::span<const Expr* const> operands) {
   std::shared_ptr<Session> s = commonSession(operands);
   bool comparison = isComparison(op);
   if (!s) {  // numbers only: fold now, with the op's own semantics
@@ -50,6 +53,10 @@ Expr apply(Op op, std::initializer_list<const Expr*> operands) {
     ++index;
   }
   return Access::make(s, g.make(op, args));
+}
+
+Expr apply(Op op, std::initializer_list<const Expr*> operands) {
+  return apply(op, std::span(operands.begin(), operands.size()));
 }
 
 }  // namespace
@@ -98,24 +105,7 @@ Expr logsumexp(const std::vector<Expr>& terms) {
   if (terms.empty()) misuse("logsumexp() takes at least one term");
   std::vector<const Expr*> operands;
   for (const Expr& t : terms) operands.push_back(&t);
-  std::shared_ptr<Session> s;
-  for (const Expr* e : operands) {
-    const auto& es = Access::session(*e);
-    if (es && s && es != s) misuse("expressions from two different Builders or Models cannot be combined");
-    if (es) s = es;
-  }
-  if (!s) {
-    std::vector<double> values;
-    for (const Expr& t : terms) values.push_back(Access::value(t));
-    return Expr(stableLogsumexp(values));
-  }
-  std::vector<NodeId> args;
-  for (const Expr& t : terms) {
-    NodeId n = nodeIn(*s, t);
-    if (s->model.graph.type(n) == Type::Bool) misuse("a comparison is not a number");
-    args.push_back(n);
-  }
-  return Access::make(s, s->model.graph.make(Op::Logsumexp, args));
+  return apply(Op::Logsumexp, std::span<const Expr* const>(operands));
 }
 
 Expr grad(const Expr& y, const Expr& wrt) {
