@@ -23,13 +23,14 @@ class Stopwatch {
 };
 }  // namespace
 
-std::optional<CompiledModel> compileModel(const SourceFile& source, Diagnostics& diagnostics) {
+std::optional<CompiledModel> compileModel(const SourceFile& source, Diagnostics& diagnostics,
+                                          const FrontEndOptions& options) {
   CompiledModel result;
   Stopwatch clock;
   ast::Model syntax = parseModel(source, diagnostics);
   result.times.parseSeconds = clock.lap();
   if (diagnostics.hasErrors()) return std::nullopt;
-  result.analyzed = analyze(syntax, source, diagnostics);
+  result.analyzed = analyze(syntax, source, diagnostics, options.nodeLimit);
   result.times.analyzeSeconds = clock.lap();
   if (diagnostics.hasErrors()) return std::nullopt;
   result.simplified = simplify(result.analyzed);

@@ -21,7 +21,12 @@ struct CompiledModel {
   PhaseTimes times;
 };
 
+struct FrontEndOptions {
+  size_t nodeLimit = kDefaultNodeLimit;  // see graph.hpp
+};
+
 // nullopt when the model has errors; every diagnostic (warnings too) is in `diagnostics`.
-std::optional<CompiledModel> compileModel(const SourceFile& source, Diagnostics& diagnostics);
+std::optional<CompiledModel> compileModel(const SourceFile& source, Diagnostics& diagnostics,
+                                          const FrontEndOptions& options = {});
 
 }  // namespace gradc

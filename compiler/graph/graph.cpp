@@ -19,6 +19,9 @@ static uint64_t constantBits(double v) {
   return std::bit_cast<uint64_t>(v);
 }
 
+GraphTooLarge::GraphTooLarge(size_t limit)
+    : Error("gradc: the graph would grow past " + std::to_string(limit) + " nodes", {}), limit_(limit) {}
+
 Graph::Graph() { table_.assign(1024, kNoNode); }
 
 uint32_t Graph::addVariable(std::string name, VariableKind kind) {
@@ -83,6 +86,7 @@ NodeId Graph::intern(Op op, std::span<const NodeId> args, uint32_t payload, doub
     if (hashes_[id] == h && sameNode(id, n, args)) return id;
     slot = (slot + 1) & mask;
   }
+  if (nodes_.size() >= nodeLimit_) throw GraphTooLarge(nodeLimit_);
   n.firstArg = static_cast<uint32_t>(operands_.size());
   n.argCount = static_cast<uint32_t>(args.size());
   operands_.insert(operands_.end(), args.begin(), args.end());

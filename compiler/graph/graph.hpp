@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "compiler/graph/op.hpp"
+#include "gradc/error.hpp"
 
 namespace gradc {
 
@@ -34,6 +35,24 @@ struct Node {
   uint32_t argCount = 0;
   uint32_t payload = 0;  // Variable: variable index; Binding: binding index
   double value = 0;      // Const only
+};
+
+// A compilation stops with a diagnostic at this many nodes instead of exhausting
+// memory: defs are inlined and nested grads multiply, so a few lines can ask for
+// billions of nodes. A compilation peaks at about 110 bytes a node (graph, its
+// derivatives and the simplified copy), so the default is about 1 GB.
+inline constexpr size_t kDefaultNodeLimit = 10'000'000;
+
+// Thrown by a Graph asked for a node past its limit. Analysis turns it into a
+// diagnostic at the call or grad that grew the graph; the C++ API lets it through
+// as a gradc::Error.
+class GraphTooLarge : public Error {
+ public:
+  explicit GraphTooLarge(size_t limit);
+  size_t limit() const { return limit_; }
+
+ private:
+  size_t limit_;
 };
 
 enum class VariableKind : uint8_t { Input, Param };
@@ -57,6 +76,9 @@ struct BindingInfo {
 class Graph {
  public:
   Graph();
+
+  void setNodeLimit(size_t limit) { nodeLimit_ = limit; }
+  size_t nodeLimit() const { return nodeLimit_; }
 
   // Symbol tables.
   uint32_t addVariable(std::string name, VariableKind kind);
@@ -119,6 +141,7 @@ class Graph {
   std::vector<NodeId> table_;     // open addressing, kNoNode = empty
   std::vector<Variable> variables_;
   std::vector<BindingInfo> bindings_;
+  size_t nodeLimit_ = kDefaultNodeLimit;
 };
 
 }  // namespace gradc

@@ -57,8 +57,10 @@ struct Context {
 
 class Analyzer {
  public:
-  Analyzer(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics)
-      : syntax_(syntax), source_(source), diags_(&diagnostics), differentiator_(model_.graph) {}
+  Analyzer(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics, size_t nodeLimit)
+      : syntax_(syntax), source_(source), diags_(&diagnostics), differentiator_(model_.graph) {
+    model_.graph.setNodeLimit(nodeLimit);
+  }
 
   ModelGraph run();
 
@@ -89,6 +91,8 @@ class Analyzer {
   NodeId lowerNumber(ExprId root, const Context& ctx, const char* what);
   NodeId foldConstantBindings(NodeId value);
   void reportUnknownName(const ast::Expr& e, const Context& ctx, bool asFunction);
+  void reportTooLarge(uint32_t offset, const std::string& what, const std::string& why,
+                      const GraphTooLarge& limit);
 
   std::string lineOf(uint32_t offset) const { return std::to_string(source_.locate(offset).line); }
   std::string textOf(ast::Span span) const {
@@ -106,19 +110,26 @@ class Analyzer {
   std::unordered_set<NodeId> gradBindings_;                     // bindings whose value uses grad
   std::unordered_set<std::string> outputNames_;
   size_t gradCount_ = 0;
+  bool tooLarge_ = false;  // the graph hit its node limit: analysis stops
 };
 
 ModelGraph Analyzer::run() {
   collectDeclarationSites();
   for (const auto& s : syntax_.statements) {
-    switch (s.kind) {
-      case ast::StatementKind::Input: declareInputs(s); break;
-      case ast::StatementKind::Param: declareParams(s); break;
-      case ast::StatementKind::Const: declareConsts(s); break;
-      case ast::StatementKind::Binding: declareBinding(s); break;
-      case ast::StatementKind::Def: declareDef(s); break;
-      case ast::StatementKind::Output: declareOutput(s); break;
+    try {
+      switch (s.kind) {
+        case ast::StatementKind::Input: declareInputs(s); break;
+        case ast::StatementKind::Param: declareParams(s); break;
+        case ast::StatementKind::Const: declareConsts(s); break;
+        case ast::StatementKind::Binding: declareBinding(s); break;
+        case ast::StatementKind::Def: declareDef(s); break;
+        case ast::StatementKind::Output: declareOutput(s); break;
+      }
+    } catch (const GraphTooLarge& limit) {
+      // Not caught at a call or grad: the statement itself is that large.
+      if (!tooLarge_) reportTooLarge(s.span.begin, "this statement", "", limit);
     }
+    if (tooLarge_) break;  // every later node would fail too
   }
   return std::move(model_);
 }
@@ -182,7 +193,8 @@ bool Analyzer::writtenAsItsOp(ExprId written, NodeId value) const {
   return called && *called == op;
 }
 
-NodeId Analyzer::bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad, ExprId written) {
+NodeId Analyzer::bindValue(const std::string& name, uint32_t offset, NodeId value, bool usesGrad,
+                           ExprId written) {
   NodeId node = value;
   if (value != kErrorNode) {
     uint32_t index = model_.graph.addBinding(name, false, writtenAsItsOp(written, value));
@@ -357,6 +369,14 @@ void Analyzer::reportUnknownName(const ast::Expr& e, const Context& ctx, bool as
   diags_->error(asFunction ? e.opSpan.begin : e.span.begin, message);
 }
 
+void Analyzer::reportTooLarge(uint32_t offset, const std::string& what, const std::string& why,
+                              const GraphTooLarge& limit) {
+  tooLarge_ = true;
+  diags_->error(offset, what + " makes the graph larger than gradc's limit of " +
+                            std::to_string(limit.limit()) + " nodes" + why +
+                            "; raise the limit with --max-nodes");
+}
+
 NodeId Analyzer::lowerName(const ast::Expr& e, const Context& ctx) {
   if (ctx.locals)
     if (auto found = ctx.locals->find(e.text); found != ctx.locals->end()) return found->second;
@@ -464,7 +484,18 @@ NodeId Analyzer::lowerDefCall(const ast::Expr& e, const Symbol& fn, std::span<co
   Diagnostics scratch;
   Diagnostics* outer = diags_;
   diags_ = &scratch;
-  NodeId body = lower(def.value, Context{&locals, &def, ctx.constOnly, ctx.depth + 1});
+  NodeId body = kErrorNode;
+  try {
+    body = lower(def.value, Context{&locals, &def, ctx.constOnly, ctx.depth + 1});
+  } catch (const GraphTooLarge& limit) {
+    diags_ = outer;
+    // Report at the call the user wrote, not deep inside the defs it expands to.
+    if (ctx.depth > 0 || tooLarge_) throw;
+    reportTooLarge(e.opSpan.begin, "this call of `" + def.name + "`",
+                   " (defs are inlined: each call copies the body of the def and of every def it calls)",
+                   limit);
+    return kErrorNode;
+  }
   diags_ = outer;
   for (const auto& d : scratch.all())
     if (d.severity == Severity::Error) {
@@ -516,7 +547,13 @@ NodeId Analyzer::lowerGrad(const ast::Expr& e, std::span<const NodeId> args, con
   NodeId wrt = resolveWithRespectTo(e.args[1], ctx);
   if (!requireNumber(args[0], e.args[0]) || wrt == kErrorNode) return kErrorNode;
   NodeId result = kErrorNode;
-  if (auto derivative = differentiator_.gradient(args[0], wrt)) result = *derivative;
+  try {
+    if (auto derivative = differentiator_.gradient(args[0], wrt)) result = *derivative;
+  } catch (const GraphTooLarge& limit) {
+    if (ctx.depth > 0 || tooLarge_) throw;  // reported at the def call that holds it
+    reportTooLarge(e.opSpan.begin, "this `grad`", "", limit);
+    return kErrorNode;
+  }
   bool placeholder = ctx.def && ctx.depth == 0;  // checking a def body, not a real call
   if (!placeholder)
     model_.grads.push_back({args[0], wrt, result == kErrorNode ? model_.graph.constant(0) : result,
@@ -530,8 +567,9 @@ NodeId Analyzer::lowerGrad(const ast::Expr& e, std::span<const NodeId> args, con
 
 }  // namespace
 
-ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics) {
-  return Analyzer(syntax, source, diagnostics).run();
+ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics,
+                   size_t nodeLimit) {
+  return Analyzer(syntax, source, diagnostics, nodeLimit).run();
 }
 
 }  // namespace gradc

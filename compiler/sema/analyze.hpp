@@ -9,7 +9,9 @@
 namespace gradc {
 
 // Errors and warnings go to `diagnostics`; the model is meaningful only when
-// !diagnostics.hasErrors().
-ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics);
+// !diagnostics.hasErrors(). A model whose graph would pass `nodeLimit` nodes is an
+// error at the def call, grad or statement that grew it.
+ModelGraph analyze(const ast::Model& syntax, const SourceFile& source, Diagnostics& diagnostics,
+                   size_t nodeLimit = kDefaultNodeLimit);
 
 }  // namespace gradc

@@ -15,6 +15,8 @@ ModelGraph simplify(const ModelGraph& model) {
   const Graph& from = model.graph;
   ModelGraph out;
   Graph& to = out.graph;
+  // Each node of `from` maps to at most a few here, and `from` was held to the limit.
+  to.setNodeLimit(SIZE_MAX);
   for (const auto& v : from.variables()) to.addVariable(v.name, v.kind);
   for (const auto& b : from.bindings()) to.addBinding(b.name, b.hidden, b.namesOpResult);
   // Variables first, in declaration order, so that their ids read in that order.

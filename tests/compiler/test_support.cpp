@@ -4,11 +4,11 @@
 
 namespace gradc::testing {
 
-Compiled compileText(const std::string& text) {
+Compiled compileText(const std::string& text, const FrontEndOptions& options) {
   SourceFile source("test.grad", text);
   Diagnostics diagnostics;
   Compiled result;
-  result.model = compileModel(source, diagnostics);
+  result.model = compileModel(source, diagnostics, options);
   static const char* kSeverity[] = {"error", "warning", "note"};
   for (const auto& d : diagnostics.all()) {
     LineColumn at = source.locate(d.offset);

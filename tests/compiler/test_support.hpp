@@ -15,7 +15,7 @@ struct Compiled {
   std::vector<std::string> diagnostics;  // "LINE:COL: error: MESSAGE"
 };
 
-Compiled compileText(const std::string& text);
+Compiled compileText(const std::string& text, const FrontEndOptions& options = {});
 
 // Every output, by name, with inputs and params from `values` (params default otherwise).
 std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,

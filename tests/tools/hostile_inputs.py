@@ -47,11 +47,11 @@ DIAG = re.compile(r"^.+?:\d+:\d+: error: .+", re.M)
 FULL_SIZES = dict(parens=100_000, model_bytes=10 << 20, line_bytes=1 << 20, chain=250_000,
                   def_depth=10_000, grad_depth=20, grow_depth=20, where_depth=10_000,
                   where_chain=10_000, outputs=100_000, digits=100_000, name=10_000,
-                  tower=250_000, memory_sweep=True)
+                  tower=250_000, memory_sweep=True, node_limit=10_000_000)
 SANITIZED_SIZES = dict(parens=100_000, model_bytes=1 << 20, line_bytes=100_000, chain=25_000,
                        def_depth=1_000, grad_depth=20, grow_depth=14, where_depth=10_000,
                        where_chain=1_000, outputs=10_000, digits=100_000, name=10_000,
-                       tower=5_000, memory_sweep=False)
+                       tower=5_000, memory_sweep=False, node_limit=200_000)
 
 KEYWORDS = ("input param const def output grad where exp log log1p expm1 sqrt sin cos tan asin "
             "acos atan atan2 sinh cosh tanh abs sign min max pow hypot sigmoid softplus relu "
@@ -383,6 +383,19 @@ def build_cases(z):
     add(Case("def_chain_200", lambda: def_chain(200),
              [interp("--set", "x=1", expect="ok", checks=[expect_values({"y": 2.0 ** 200, "g": 2.0 ** 199})]),
               jit("--set", "x=1", expect="ok"), printer(expect="ok")]))
+
+    # Defs that each call the previous one twice: 2^30 copies asked for. The graph
+    # limit stops it with an error at the call, in a few seconds (at the default
+    # limit) instead of exhausting memory.
+    def doubling_defs(depth):
+        lines = ["input x", "def f0(u) = sin(u) * u"]
+        lines += [f"def f{k}(u) = f{k - 1}(f{k - 1}(u))" for k in range(1, depth + 1)]
+        lines += [f"output y = f{depth}(x)", "output g = grad(y, x)"]
+        return text("\n".join(lines) + "\n")
+    add(Case("def_doubling_2^30", lambda: doubling_defs(30),
+             [Run(["eval", "{model}", "--set", "x=1", "--max-nodes", str(z["node_limit"])], expect="error",
+                  checks=[expect_in_stderr("makes the graph larger than gradc's limit", "raise the limit with --max-nodes")]),
+              printer("--max-nodes", str(z["node_limit"]), expect="error")]))
 
     # 9. grad nested 20 deep: of sin(x)*x (stays small), and of a product that grows.
     G = z["grad_depth"]

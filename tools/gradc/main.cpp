@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <new>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <new>
 #include <sstream>
 
 #include "compiler/driver/compile.hpp"
@@ -118,7 +118,8 @@ int runEval(const CompiledModel& compiled, const Options& o) {
   std::string error;
   auto values = variableValues(m, o, error);
   if (!values) return usageError(error);
-  std::vector<double> results = o.interpret ? interpretOutputs(m, *values) : runKernel(m, *values, o.optLevel);
+  std::vector<double> results =
+      o.interpret ? interpretOutputs(m, *values) : runKernel(m, *values, o.optLevel);
   std::string text;
   if (o.json) {
     text = "{";
@@ -171,12 +172,14 @@ int runCheck(const CompiledModel& compiled, const SourceFile& source, const Opti
     allAgree = allAgree && c.agrees;
   }
   size_t count = compiled.analyzed.grads.size();
-  std::printf("%zu grad%s checked, %s\n", count, count == 1 ? "" : "s", allAgree ? "all agree" : "some disagree");
+  std::printf("%zu grad%s checked, %s\n", count, count == 1 ? "" : "s",
+              allAgree ? "all agree" : "some disagree");
   return allAgree ? kOk : kModelError;
 }
 
 int runCompile(const CompiledModel& compiled, const SourceFile& source, const Options& o) {
-  std::string name = o.kernelName.empty() ? kernelNameFromPath(o.model == "-" ? "model" : o.model) : o.kernelName;
+  std::string name =
+      o.kernelName.empty() ? kernelNameFromPath(o.model == "-" ? "model" : o.model) : o.kernelName;
   KernelProgram program = scheduleKernel(compiled.simplified);
   // The header first: a failure then leaves no object behind. Files that cannot be
   // written are usage errors (exit 2), like a missing model file.
@@ -199,7 +202,8 @@ int run(const Options& o) {
     case Command::Help: std::cout << helpText(o.helpTopic); return kOk;
     case Command::Version: std::cout << "gradc " GRADC_VERSION "\n"; return kOk;
     case Command::Compile:
-      if (o.outputFile.empty()) return usageError("'compile' needs an output file: -o FILE.o (or .so, .ll, .s)");
+      if (o.outputFile.empty())
+        return usageError("'compile' needs an output file: -o FILE.o (or .so, .ll, .s)");
       if (!artifactKindFor(o.outputFile))
         return usageError("cannot tell what to write from '" + o.outputFile + "': use .o, .so, .ll or .s");
       if (!o.kernelName.empty() && !isCIdentifier(o.kernelName))
@@ -214,7 +218,9 @@ int run(const Options& o) {
   auto source = readModel(o.model, error);
   if (!source) return usageError(error);
   Diagnostics diagnostics;
-  auto compiled = compileModel(*source, diagnostics);
+  FrontEndOptions frontEnd;
+  if (o.maxNodes) frontEnd.nodeLimit = o.maxNodes;
+  auto compiled = compileModel(*source, diagnostics, frontEnd);
   std::cerr << formatDiagnostics(*source, diagnostics.all());
   if (!compiled) return kModelError;
   switch (o.command) {

@@ -1,10 +1,10 @@
 #include "tools/gradc/number_format.hpp"
 
-#include "compiler/print/number_text.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "compiler/print/number_text.hpp"
 
 namespace gradc::cli {
 

@@ -29,6 +29,8 @@ const char* kOverview =
     "  help [COMMAND]                               this text, or a command's\n"
     "\n"
     "MODEL is a file, or - for standard input. `gradc --version` prints the version.\n"
+    "Every command that reads a MODEL also takes --max-nodes N: the largest graph gradc\n"
+    "builds before it stops with an error (default 10000000, about 1 GB).\n"
     "exit status: 0 success, 1 an error in the model (or a failed check), 2 a usage error.\n";
 
 const std::map<std::string, const char*, std::less<>> kCommandHelp = {
@@ -75,7 +77,7 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
 
 bool takesValue(std::string_view flag) {
   return flag == "--set" || flag == "--output" || flag == "--format" || flag == "-o" || flag == "--header" ||
-         flag == "--name";
+         flag == "--name" || flag == "--max-nodes";
 }
 
 std::optional<UsageError> applyFlag(Options& o, std::string_view flag, const std::string& value) {
@@ -94,12 +96,18 @@ std::optional<UsageError> applyFlag(Options& o, std::string_view flag, const std
     o.headerFile = value;
   } else if (flag == "--name") {
     o.kernelName = value;
+  } else if (flag == "--max-nodes") {
+    size_t digits = value.find_first_not_of("0123456789");
+    if (value.empty() || digits != std::string::npos || value.size() > 12 || std::stoull(value) == 0)
+      return UsageError{"--max-nodes expects a positive whole number, got '" + value + "'"};
+    o.maxNodes = std::stoull(value);
   }
   return std::nullopt;
 }
 
 // Which flags each command accepts.
 bool accepts(Command c, std::string_view flag) {
+  if (flag == "--max-nodes") return c != Command::Help && c != Command::Version;
   switch (c) {
     case Command::Eval:
       return flag == "--set" || flag == "--json" || flag == "--interpret" || flag == "-O0" || flag == "-O1" ||

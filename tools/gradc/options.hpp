@@ -17,13 +17,14 @@ struct Options {
   std::string model;                                      // a path, or "-" for standard input
   std::vector<std::pair<std::string, std::string>> sets;  // --set name=value
   bool json = false;
-  bool interpret = false;  // eval: the reference interpreter instead of the JIT
+  bool interpret = false;            // eval: the reference interpreter instead of the JIT
   std::vector<std::string> outputs;  // print --output
   std::string format = "infix";      // print --format
   std::string outputFile;            // compile -o
   std::string headerFile;            // compile --header
   std::string kernelName;            // compile --name
   int optLevel = 2;                  // compile -O0..-O3
+  size_t maxNodes = 0;               // --max-nodes; 0: the default limit
 };
 
 struct UsageError {

@@ -32,6 +32,42 @@ TEST(Analyze, SeedNetwork) {
   EXPECT_EQ(v["acc_w1"], 512);
 }
 
+// Defs that call the previous one twice ask for 2^depth copies; the node limit stops
+// that with an error where the user wrote the call.
+TEST(Analyze, NodeLimitStopsExponentialInliningAtTheCall) {
+  std::string text = "input x\ndef f0(u) = sin(u) * u\n";
+  for (int k = 1; k <= 12; ++k)
+    text += "def f" + std::to_string(k) + "(u) = f" + std::to_string(k - 1) + "(f" + std::to_string(k - 1) +
+            "(u))\n";
+  text += "output y = f12(x)\n";
+  auto fits = compileText(text, {.nodeLimit = 100'000});
+  EXPECT_TRUE(fits.model) << ::testing::PrintToString(fits.diagnostics);
+  auto tooLarge = compileText(text, {.nodeLimit = 5'000});
+  ASSERT_FALSE(tooLarge.model);
+  ASSERT_EQ(tooLarge.diagnostics.size(), 1u) << ::testing::PrintToString(tooLarge.diagnostics);
+  EXPECT_EQ(
+      tooLarge.diagnostics[0],
+      "12:17: error: this call of `f9` makes the graph larger than gradc's limit of 5000 nodes (defs are "
+      "inlined: each call copies the body of the def and of every def it calls); raise the limit with "
+      "--max-nodes");
+}
+
+TEST(Analyze, NodeLimitReportsTheGradOrStatementThatGrewTheGraph) {
+  const char* text = "input x\ny = sin(x)*cos(x)*exp(x)*x*x\noutput g = grad(grad(y, x), x)\n";
+  auto atGrad = compileText(text, {.nodeLimit = 30});
+  ASSERT_EQ(atGrad.diagnostics.size(), 1u) << ::testing::PrintToString(atGrad.diagnostics);
+  EXPECT_EQ(
+      atGrad.diagnostics[0],
+      "3:12: error: this `grad` makes the graph larger than gradc's limit of 30 nodes; raise the limit with "
+      "--max-nodes");
+  auto atStatement = compileText(text, {.nodeLimit = 4});
+  ASSERT_EQ(atStatement.diagnostics.size(), 1u) << ::testing::PrintToString(atStatement.diagnostics);
+  EXPECT_EQ(
+      atStatement.diagnostics[0],
+      "2:1: error: this statement makes the graph larger than gradc's limit of 4 nodes; raise the limit with "
+      "--max-nodes");
+}
+
 TEST(Analyze, ConstsFoldAndDefsInline) {
   auto r = compileText(
       "const k = 2 * 3; const half = k / 12\ninput x\ndef sq(a) = a * a\ndef f(a, b) = sq(a) + b * half\n"

@@ -1,0 +1,1 @@
+eval doubling_defs.grad --set x=1 --max-nodes 40

@@ -1,0 +1,1 @@
+eval doubling_defs.grad --max-nodes 0
