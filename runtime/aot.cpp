@@ -2,6 +2,8 @@
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Support/MemoryBufferRef.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <sys/wait.h>
@@ -12,6 +14,7 @@
 #include <fstream>
 
 #include "compiler/diag/diagnostic.hpp"
+#include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
 
@@ -44,6 +47,71 @@ void linkSharedLibrary(const std::string& object, const std::string& path) {
          (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (no C compiler found; set CC)" : ""));
 }
 
+// The kernel as an LLVM module after the IR passes.
+std::unique_ptr<llvm::Module> optimizedModule(llvm::LLVMContext& context, const KernelProgram& program,
+                                              const std::string& name, llvm::TargetMachine& machine,
+                                              int optLevel) {
+  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name);
+  module->setDataLayout(machine.createDataLayout());
+  module->setTargetTriple(machine.getTargetTriple().str());
+  runtime::optimizeModule(*module, machine, optLevel);
+  return module;
+}
+
+// Whether LLVM reads `bytes` as an object that defines NAME and NAME_batch: what the
+// JIT checks by linking a cached object, checked here before it reaches a file.
+bool definesKernel(const std::string& bytes, const std::string& name) {
+  auto object = llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(bytes, name));
+  if (!object) {
+    llvm::consumeError(object.takeError());
+    return false;
+  }
+  bool point = false, batch = false;
+  for (const llvm::object::SymbolRef& symbol : (*object)->symbols()) {
+    auto symbolName = symbol.getName();
+    auto flags = symbol.getFlags();
+    if (!symbolName || !flags) {
+      llvm::consumeError(symbolName.takeError());
+      llvm::consumeError(flags.takeError());
+      continue;
+    }
+    if (*flags & llvm::object::SymbolRef::SF_Undefined) continue;
+    point = point || *symbolName == name;
+    batch = batch || *symbolName == name + "_batch";
+  }
+  return point && batch;
+}
+
+// The object file for the kernel: from the kernel cache when allowed and present,
+// otherwise compiled (and then stored). The key is the JIT's for the same name.
+std::string objectFor(const KernelProgram& program, const std::string& name, llvm::TargetMachine& machine,
+                      int optLevel, bool useCache) {
+  std::optional<KernelCache> cache;
+  KernelCacheKey key;
+  if (useCache) {
+    auto signature = machineCodeSignature(machine);
+    auto directory = KernelCache::defaultDirectory();
+    if (!signature)
+      kernelCacheNote("off: the files holding gradc's code generator and LLVM cannot be identified");
+    else if (!directory)
+      kernelCacheNote("off: no directory (set GRADC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
+    else
+      cache.emplace(*directory);
+    if (cache) key = kernelCacheKey(programFingerprint(program), name, optLevel, *signature);
+  }
+  if (cache) {
+    if (std::optional<std::string> object = cache->load(key)) {
+      if (definesKernel(*object, name)) return std::move(*object);
+      kernelCacheNote("LLVM rejected " + cache->entryPath(key).string() + "; compiling it again");
+    }
+  }
+  llvm::LLVMContext context;
+  auto module = optimizedModule(context, program, name, machine, optLevel);
+  std::string object = runtime::emitMachineCode(*module, machine, optLevel, runtime::MachineCodeKind::Object);
+  if (cache) cache->store(key, object);
+  return object;
+}
+
 }  // namespace
 
 std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
@@ -55,31 +123,30 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
   return std::nullopt;
 }
 
-void writeArtifact(const KernelProgram& program, const std::string& name, const std::string& path, ArtifactKind kind,
-                   int optLevel) {
+void writeArtifact(const KernelProgram& program, const std::string& name, const std::string& path,
+                   ArtifactKind kind, int optLevel, bool useCache) {
   auto machine = runtime::createHostTargetMachine();
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name);
-  module->setDataLayout(machine->createDataLayout());
-  module->setTargetTriple(machine->getTargetTriple().str());
-  runtime::optimizeModule(*module, *machine, optLevel);
   switch (kind) {
     case ArtifactKind::LlvmIr: {
+      llvm::LLVMContext context;
       std::string text;
       llvm::raw_string_ostream out(text);
-      module->print(out, nullptr);
+      optimizedModule(context, program, name, *machine, optLevel)->print(out, nullptr);
       writeFile(path, text);
       return;
     }
-    case ArtifactKind::Assembly:
+    case ArtifactKind::Assembly: {
+      llvm::LLVMContext context;
+      auto module = optimizedModule(context, program, name, *machine, optLevel);
       writeFile(path, runtime::emitMachineCode(*module, *machine, optLevel, runtime::MachineCodeKind::Assembly));
       return;
+    }
     case ArtifactKind::Object:
-      writeFile(path, runtime::emitMachineCode(*module, *machine, optLevel, runtime::MachineCodeKind::Object));
+      writeFile(path, objectFor(program, name, *machine, optLevel, useCache));
       return;
     case ArtifactKind::SharedLibrary: {
       std::string object = path + ".gradc-" + std::to_string(getpid()) + ".o";
-      writeFile(object, runtime::emitMachineCode(*module, *machine, optLevel, runtime::MachineCodeKind::Object));
+      writeFile(object, objectFor(program, name, *machine, optLevel, useCache));
       try {
         linkSharedLibrary(object, path);
       } catch (...) {

@@ -18,8 +18,11 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path);
 // Writes the kernel to `path`. A shared library is linked with the system's C
 // compiler driver (`cc`, or $CC). Throws gradc::Error on failure (an unwritable
 // file, a failed link). The same program and options give byte-identical files.
-void writeArtifact(const KernelProgram& program, const std::string& name, const std::string& path, ArtifactKind kind,
-                   int optLevel);
+// With useCache, the object of a .o or .so comes from the kernel cache when it is
+// there, and goes into it when it is not (runtime/kernel_cache.hpp); .ll and .s
+// are always made afresh.
+void writeArtifact(const KernelProgram& program, const std::string& name, const std::string& path,
+                   ArtifactKind kind, int optLevel, bool useCache = false);
 
 // The C header declaring NAME and NAME_batch, with NAME_NUM_INPUTS/PARAMS/OUTPUTS
 // and the names of each in comments.

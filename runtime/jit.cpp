@@ -14,11 +14,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <atomic>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "compiler/diag/diagnostic.hpp"
+#include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
 
@@ -46,11 +48,27 @@ class JitEngine {
   llvm::orc::LLJIT& jit() { return *jit_; }
   std::mutex& compileMutex() { return mutex_; }
   llvm::TargetMachine& targetMachine() { return *machine_; }
-  std::string nextName() { return "gradc_kernel_" + std::to_string(counter_++); }
+  // What the kernel cache's keys need besides the program (nullopt: no caching).
+  const std::optional<std::string>& codeSignature() const { return signature_; }
+
+  // A symbol name that no live kernel uses: the program's fingerprint and the lowest
+  // free number. The same program gets the same name in every run, so the kernel
+  // cache finds its object again (the key includes the name, which the object defines).
+  std::string claimName(const std::string& fingerprint) {
+    std::lock_guard lock(namesMutex_);
+    std::string base = "gradc_" + fingerprint.substr(0, 16) + "_";
+    for (uint64_t n = 0;; ++n)
+      if (auto [at, inserted] = liveNames_.insert(base + std::to_string(n)); inserted) return *at;
+  }
+  void releaseName(const std::string& name) {
+    std::lock_guard lock(namesMutex_);
+    liveNames_.erase(name);
+  }
 
  private:
   JitEngine() {
     machine_ = runtime::createHostTargetMachine();
+    signature_ = machineCodeSignature(*machine_);
     auto builder = check(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host");
     // The "process symbols" library holds only the math functions: a model can
     // reach nothing else of the host process.
@@ -77,17 +95,37 @@ class JitEngine {
   }
 
   std::unique_ptr<llvm::TargetMachine> machine_;
+  std::optional<std::string> signature_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   std::mutex mutex_;
-  std::atomic<uint64_t> counter_{0};
+  std::mutex namesMutex_;  // kernels are freed without the compile mutex
+  std::set<std::string> liveNames_;
 };
+
+// The kernel as an object in memory: LLVM IR, the IR passes, the code generator.
+std::string compileObject(const KernelProgram& program, const std::string& name, int optLevel,
+                          llvm::TargetMachine& machine) {
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name);
+  module->setDataLayout(machine.createDataLayout());
+  module->setTargetTriple(machine.getTargetTriple().str());
+  if (const char* dump = std::getenv("GRADC_DUMP_IR")) {  // for debugging the code generator
+    std::error_code ec;
+    llvm::raw_fd_ostream out(dump, ec);
+    if (!ec) module->print(out, nullptr);
+  }
+  runtime::optimizeModule(*module, machine, optLevel);
+  return runtime::emitMachineCode(*module, machine, optLevel, runtime::MachineCodeKind::Object);
+}
 
 }  // namespace
 
 struct JitKernel::Code {
   llvm::orc::ResourceTrackerSP tracker;
+  std::string name;  // claimed from the engine, released when the code is gone
   ~Code() {
     if (tracker) llvm::consumeError(tracker->remove());
+    if (!name.empty()) JitEngine::instance().releaseName(name);
   }
 };
 
@@ -100,26 +138,62 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, cons
   kernel->code_ = std::make_unique<Code>();
 
   std::lock_guard lock(engine.compileMutex());  // the shared target machine is not thread-safe
-  std::string name = engine.nextName();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(*context, program, name);
-  module->setDataLayout(engine.targetMachine().createDataLayout());
-  module->setTargetTriple(engine.targetMachine().getTargetTriple().str());
-  if (const char* dump = std::getenv("GRADC_DUMP_IR")) {  // for debugging the code generator
-    std::error_code ec;
-    llvm::raw_fd_ostream out(dump, ec);
-    if (!ec) module->print(out, nullptr);
-  }
-  runtime::optimizeModule(*module, engine.targetMachine(), options.optLevel);
+  std::string fingerprint = programFingerprint(program);
+  const std::string& name = kernel->code_->name = engine.claimName(fingerprint);
 
-  std::string object = runtime::emitMachineCode(*module, engine.targetMachine(), options.optLevel,
-                                                runtime::MachineCodeKind::Object);
-  kernel->code_->tracker = engine.jit().getMainJITDylib().createResourceTracker();
-  if (auto error = engine.jit().addObjectFile(kernel->code_->tracker,
-                                              llvm::MemoryBuffer::getMemBufferCopy(object, name)))
-    fail("adding the kernel to the JIT", std::move(error));
-  kernel->point_ = check(engine.jit().lookup(name), "looking up the kernel").toPtr<PointFn>();
-  kernel->batch_ = check(engine.jit().lookup(name + "_batch"), "looking up the kernel").toPtr<BatchFn>();
+  // Adds an object under the kernel's own resource tracker and finds its two
+  // functions. On failure nothing of the object stays in the JIT.
+  auto link = [&](const std::string& object) -> llvm::Error {
+    Code& code = *kernel->code_;
+    code.tracker = engine.jit().getMainJITDylib().createResourceTracker();
+    llvm::Error error = [&]() -> llvm::Error {
+      if (auto added =
+              engine.jit().addObjectFile(code.tracker, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
+        return added;
+      auto point = engine.jit().lookup(name);
+      if (!point) return point.takeError();
+      auto batch = engine.jit().lookup(name + "_batch");
+      if (!batch) return batch.takeError();
+      kernel->point_ = point->toPtr<PointFn>();
+      kernel->batch_ = batch->toPtr<BatchFn>();
+      return llvm::Error::success();
+    }();
+    if (error) {
+      llvm::consumeError(code.tracker->remove());
+      code.tracker = nullptr;
+    }
+    return error;
+  };
+
+  std::optional<KernelCache> cache;
+  KernelCacheKey key;
+  if (options.useCache) {
+    auto directory = KernelCache::defaultDirectory();
+    if (!engine.codeSignature())
+      kernelCacheNote("off: the files holding gradc's code generator and LLVM cannot be identified");
+    else if (!directory)
+      kernelCacheNote("off: no directory (set GRADC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
+    else
+      cache.emplace(*directory);
+    if (cache) key = kernelCacheKey(fingerprint, name, options.optLevel, *engine.codeSignature());
+  }
+  // GRADC_DUMP_IR is for debugging the code generator, which must then run.
+  if (cache && !std::getenv("GRADC_DUMP_IR")) {
+    if (std::optional<std::string> object = cache->load(key)) {
+      llvm::Error error = link(*object);
+      if (!error) {
+        kernel->loadedFromCache_ = true;
+        return kernel;
+      }
+      // An entry this LLVM cannot load is compiled again and replaced below.
+      kernelCacheNote("LLVM rejected " + cache->entryPath(key).string() + " (" +
+                      llvm::toString(std::move(error)) + "); compiling it again");
+    }
+  }
+
+  std::string object = compileObject(program, name, options.optLevel, engine.targetMachine());
+  if (auto error = link(object)) fail("adding the kernel to the JIT", std::move(error));
+  if (cache) cache->store(key, object);
   return kernel;
 }
 

@@ -15,7 +15,8 @@
 namespace gradc {
 
 struct KernelOptions {
-  int optLevel = 2;  // 0..3, LLVM's -O levels
+  int optLevel = 2;       // 0..3, LLVM's -O levels
+  bool useCache = false;  // load and store the object in the on-disk kernel cache (runtime/kernel_cache.hpp)
 };
 
 class JitKernel {
@@ -24,6 +25,8 @@ class JitKernel {
   using BatchFn = void (*)(size_t n, const double* inputs, const double* params, double* outputs);
 
   // Throws gradc::Error if LLVM fails (which is a bug in gradc, not in the model).
+  // With options.useCache, an object from the kernel cache is used if LLVM accepts
+  // it; otherwise the kernel is compiled and then stored in the cache.
   static std::unique_ptr<JitKernel> compile(const KernelProgram& program, const KernelOptions& options = {});
   ~JitKernel();
   JitKernel(const JitKernel&) = delete;
@@ -45,6 +48,8 @@ class JitKernel {
   const std::vector<std::string>& inputNames() const { return inputNames_; }
   const std::vector<std::string>& paramNames() const { return paramNames_; }
   const std::vector<std::string>& outputNames() const { return outputNames_; }
+  // Whether the machine code came from the kernel cache rather than from LLVM.
+  bool loadedFromCache() const { return loadedFromCache_; }
 
   struct Code;  // the JIT's resources, freed with the kernel
 
@@ -53,6 +58,7 @@ class JitKernel {
   std::unique_ptr<Code> code_;
   PointFn point_ = nullptr;
   BatchFn batch_ = nullptr;
+  bool loadedFromCache_ = false;
   std::vector<std::string> inputNames_, paramNames_, outputNames_;
 };
 

@@ -129,6 +129,10 @@ class Model {
 
 struct CompileOptions {
   int optLevel = 2;  // LLVM's -O0..-O3
+  // Reuse machine code from gradc's on-disk kernel cache, and store it there
+  // ($GRADC_CACHE_DIR, else $XDG_CACHE_HOME/gradc, else ~/.cache/gradc; docs/cli.md).
+  // Off by default: a library does not write into the user's home unasked.
+  bool cache = false;
 };
 
 // Machine code computing `outputs` from all inputs and params of their Builder or

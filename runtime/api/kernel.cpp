@@ -10,7 +10,7 @@ namespace gradc {
 
 Kernel::Kernel(const std::vector<Expr>& outputs, const std::vector<std::string>& outputNames, CompileOptions options) {
   ModelGraph m = detail::snapshot(outputs, outputNames, false);
-  jit_ = JitKernel::compile(scheduleKernel(m), {options.optLevel});
+  jit_ = JitKernel::compile(scheduleKernel(m), {.optLevel = options.optLevel, .useCache = options.cache});
 }
 
 Kernel::~Kernel() = default;
@@ -51,7 +51,7 @@ void writeKernel(const std::vector<Expr>& outputs, const std::string& path, cons
   if (!kind) throw Error("gradc: cannot tell what to write from '" + path + "': use .o, .so, .ll or .s", {});
   if (!isCIdentifier(kernelName)) throw Error("gradc: a kernel name must be a C identifier: '" + kernelName + "'", {});
   ModelGraph m = detail::snapshot(outputs, outputNames, false);
-  writeArtifact(scheduleKernel(m), kernelName, path, *kind, options.optLevel);
+  writeArtifact(scheduleKernel(m), kernelName, path, *kind, options.optLevel, options.cache);
 }
 
 std::string kernelHeader(const std::vector<Expr>& outputs, const std::string& kernelName,

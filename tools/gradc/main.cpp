@@ -102,10 +102,11 @@ std::vector<double> interpretOutputs(const ModelGraph& m, const std::vector<doub
   return evaluate(m.graph, roots, values);
 }
 
-// Compiles every output into one kernel with the JIT and calls it once.
-std::vector<double> runKernel(const ModelGraph& m, const std::vector<double>& values, int optLevel) {
+// Compiles every output into one kernel with the JIT (or takes it from the kernel
+// cache) and calls it once.
+std::vector<double> runKernel(const ModelGraph& m, const std::vector<double>& values, const Options& o) {
   KernelProgram program = scheduleKernel(m);
-  auto kernel = JitKernel::compile(program, {optLevel});
+  auto kernel = JitKernel::compile(program, {.optLevel = o.optLevel, .useCache = o.useCache});
   std::vector<double> inputs, params, outputs(m.outputs.size());
   for (uint32_t v : m.inputs) inputs.push_back(values[v]);
   for (uint32_t v : m.params) params.push_back(values[v]);
@@ -118,8 +119,7 @@ int runEval(const CompiledModel& compiled, const Options& o) {
   std::string error;
   auto values = variableValues(m, o, error);
   if (!values) return usageError(error);
-  std::vector<double> results =
-      o.interpret ? interpretOutputs(m, *values) : runKernel(m, *values, o.optLevel);
+  std::vector<double> results = o.interpret ? interpretOutputs(m, *values) : runKernel(m, *values, o);
   std::string text;
   if (o.json) {
     text = "{";
@@ -189,7 +189,7 @@ int runCompile(const CompiledModel& compiled, const SourceFile& source, const Op
     if (!header) return usageError("cannot write '" + o.headerFile + "'");
   }
   try {
-    writeArtifact(program, name, o.outputFile, *artifactKindFor(o.outputFile), o.optLevel);
+    writeArtifact(program, name, o.outputFile, *artifactKindFor(o.outputFile), o.optLevel, o.useCache);
   } catch (const Error& error) {
     std::string message = error.what();
     return usageError(message.starts_with("gradc: ") ? message.substr(7) : message);

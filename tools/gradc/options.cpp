@@ -18,24 +18,26 @@ const char* kOverview =
     "them symbolically (to any order) and evaluates or prints the results.\n"
     "\n"
     "commands:\n"
-    "  eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3]\n"
+    "  eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3] [--no-cache]\n"
     "                                               compute every output (LLVM JIT)\n"
     "  print MODEL [--output name ...] [--format infix|latex|c|dot]\n"
     "                                               print outputs as simplified formulas\n"
     "  check MODEL [--set name=value ...]           compare every grad with finite differences\n"
     "  stats MODEL                                  node counts of the values and each derivative\n"
-    "  compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3]\n"
+    "  compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3] [--no-cache]\n"
     "                                               ahead-of-time kernel: .o, .so, .ll or .s\n"
     "  help [COMMAND]                               this text, or a command's\n"
     "\n"
     "MODEL is a file, or - for standard input. `gradc --version` prints the version.\n"
     "Every command that reads a MODEL also takes --max-nodes N: the largest graph gradc\n"
     "builds before it stops with an error (default 10000000, about 1 GB).\n"
+    "eval and compile keep compiled kernels in $GRADC_CACHE_DIR (default ~/.cache/gradc)\n"
+    "and reuse them; --no-cache turns that off.\n"
     "exit status: 0 success, 1 an error in the model (or a failed check), 2 a usage error.\n";
 
 const std::map<std::string, const char*, std::less<>> kCommandHelp = {
     {"eval",
-     "usage: gradc eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3]\n"
+     "usage: gradc eval MODEL [--set name=value ...] [--json] [--interpret] [-O0..-O3] [--no-cache]\n"
      "\n"
      "Compiles every output of MODEL into one kernel with LLVM's JIT and evaluates it,\n"
      "printing the outputs in declaration order. Every input needs a value (--set x=4);\n"
@@ -43,7 +45,9 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
      "  --set name=value  the value of an input or param (any strtod number: 2.5, -1e3, inf)\n"
      "  --json            one JSON object {\"name\": value, ...}; inf, -inf, nan as strings\n"
      "  --interpret       evaluate with the reference interpreter instead of the JIT\n"
-     "  -O0..-O3          LLVM optimisation level (default -O2)\n"},
+     "  -O0..-O3          LLVM optimisation level (default -O2)\n"
+     "  --no-cache        compile the kernel even if the kernel cache has it, and do not\n"
+     "                    store it there (the cache: $GRADC_CACHE_DIR, default ~/.cache/gradc)\n"},
     {"print",
      "usage: gradc print MODEL [--output name ...] [--format infix|latex|c|dot]\n"
      "\n"
@@ -62,7 +66,7 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
      "Prints the phase times and the node counts of the simplified graph: for all\n"
      "outputs, for the outputs without grad (the values), and for each output.\n"},
     {"compile",
-     "usage: gradc compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3]\n"
+     "usage: gradc compile MODEL -o FILE [--header FILE.h] [--name NAME] [-O0..-O3] [--no-cache]\n"
      "\n"
      "Compiles every output of MODEL ahead of time for this machine's CPU. FILE's\n"
      "extension chooses what is written: .o (an object), .so (a shared library, linked\n"
@@ -72,7 +76,9 @@ const std::map<std::string, const char*, std::less<>> kCommandHelp = {
      "and needs nothing at run time but libm (and libc's memset/memcpy/memmove).\n"
      "  --header FILE.h  also write a C header declaring them\n"
      "  --name NAME      the kernel's name (default: the model file's stem, made a C identifier)\n"
-     "  -O0..-O3         LLVM optimisation level (default -O2)\n"},
+     "  -O0..-O3         LLVM optimisation level (default -O2)\n"
+     "  --no-cache       for .o and .so: compile even if the kernel cache has the object, and\n"
+     "                   do not store it there (the cache: $GRADC_CACHE_DIR, default ~/.cache/gradc)\n"},
 };
 
 bool takesValue(std::string_view flag) {
@@ -111,13 +117,13 @@ bool accepts(Command c, std::string_view flag) {
   switch (c) {
     case Command::Eval:
       return flag == "--set" || flag == "--json" || flag == "--interpret" || flag == "-O0" || flag == "-O1" ||
-             flag == "-O2" || flag == "-O3";
+             flag == "-O2" || flag == "-O3" || flag == "--no-cache";
     case Command::Print: return flag == "--output" || flag == "--format";
     case Command::Check: return flag == "--set";
     case Command::Stats: return false;
     case Command::Compile:
       return flag == "-o" || flag == "--header" || flag == "--name" || flag == "-O0" || flag == "-O1" ||
-             flag == "-O2" || flag == "-O3";
+             flag == "-O2" || flag == "-O3" || flag == "--no-cache";
     case Command::Help:
     case Command::Version: return false;
   }
@@ -173,6 +179,8 @@ std::variant<Options, UsageError> parseCommandLine(int argc, char** argv) {
         o.json = true;
       } else if (flag == "--interpret") {
         o.interpret = true;
+      } else if (flag == "--no-cache") {
+        o.useCache = false;
       } else if (flag.size() == 3 && flag.starts_with("-O")) {
         o.optLevel = flag[2] - '0';
       } else if (takesValue(flag)) {

@@ -24,6 +24,7 @@ struct Options {
   std::string headerFile;            // compile --header
   std::string kernelName;            // compile --name
   int optLevel = 2;                  // compile -O0..-O3
+  bool useCache = true;              // eval, compile: the kernel cache (off with --no-cache)
   size_t maxNodes = 0;               // --max-nodes; 0: the default limit
 };
 
