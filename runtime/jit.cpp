@@ -40,9 +40,12 @@ T check(llvm::Expected<T> value, const char* what) {
 // One LLJIT for the process; each kernel is a module under its own resource tracker.
 class JitEngine {
  public:
+  // Never destroyed: a kernel with static storage duration (a global, a function's
+  // static) is destroyed at exit, maybe after any static engine would have been, and
+  // must still find the engine to free its code in.
   static JitEngine& instance() {
-    static JitEngine engine;
-    return engine;
+    static JitEngine* engine = new JitEngine;
+    return *engine;
   }
 
   llvm::orc::LLJIT& jit() { return *jit_; }

@@ -79,7 +79,10 @@ NodeId backpropagate(Graph& g, NodeId n, size_t i, NodeId adjoint, AdjointContex
     case Op::Mul: return r.times(g.arg(n, 1 - i));
     case Op::Div:
       if (i == 0) return r.over(g.arg(n, 1));
-      return r.times(g.neg(g.div(n, g.arg(n, 1))));  // -a/b/b from the inputs, as PyTorch
+      // -(a/b)/b, as PyTorch; for 1/b that is -(1/b)^2, the same for every b (zeros,
+      // infinities, overflow alike) without a second division.
+      if (g.isConstant(g.arg(n, 0), 1)) return r.times(g.neg(g.mul(n, n)));
+      return r.times(g.neg(g.div(n, g.arg(n, 1))));
     case Op::Pow: return powRule(g, n, out, i, r);
     case Op::Neg: return g.neg(adjoint);
     case Op::Lt:

@@ -1,10 +1,14 @@
 // Compile time by model size: model text to a callable kernel (parse, analyse and
 // differentiate, simplify, schedule, LLVM), with Google Benchmark.
 //   build/release/tools/bench/compile_time_bench --benchmark_out=compile.json
-// The model: h_k = tanh(w_k * h_{k-1} + sin(b_k * h_{k-1})), its value and its
-// gradient w.r.t. every w_k and b_k; about 12 graph nodes per layer after
-// differentiation.
+//   tools/bench/plot_compile_time.py compile.json docs/compile_time.svg
+// The ladder (bench_models.hpp, layeredModel): about 1,000 to 1,000,000 nodes.
+// Sizes run in increasing order, so the process's peak resident memory after each
+// size is that size's peak: the counters report it, and per node.
+// CompileAndRun/nested_sin_7_d10: the 10th derivative of sin nested 7 deep, from
+// text to one evaluated point.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <string>
 
@@ -12,28 +16,12 @@
 #include "compiler/graph/traversal.hpp"
 #include "compiler/lower/kernel_program.hpp"
 #include "runtime/jit.hpp"
+#include "tools/bench/bench_models.hpp"
 
 namespace {
 
-std::string layeredModel(int layers) {
-  std::string text = "input x\n";
-  for (int k = 1; k <= layers; ++k) text += "param w" + std::to_string(k) + " = 0.9, b" + std::to_string(k) + " = 0.1\n";
-  text += "h0 = x\n";
-  for (int k = 1; k <= layers; ++k) {
-    std::string h = "h" + std::to_string(k - 1), K = std::to_string(k);
-    text += "h" + K + " = tanh(w" + K + " * " + h + " + sin(b" + K + " * " + h + "))\n";
-  }
-  std::string top = "h" + std::to_string(layers);
-  text += "output " + top + "\n";
-  for (int k = 1; k <= layers; ++k) {
-    std::string K = std::to_string(k);
-    text += "output dw" + K + " = grad(" + top + ", w" + K + ")\noutput db" + K + " = grad(" + top + ", b" + K + ")\n";
-  }
-  return text;
-}
-
 void CompileToKernel(benchmark::State& state) {
-  std::string text = layeredModel(static_cast<int>(state.range(0)));
+  std::string text = gradc::bench::layeredModel(static_cast<int>(state.range(0)));
   gradc::SourceFile source("bench.grad", text);
   size_t nodes = 0, instructions = 0;
   for (auto _ : state) {
@@ -47,9 +35,39 @@ void CompileToKernel(benchmark::State& state) {
   }
   state.counters["nodes"] = static_cast<double>(nodes);
   state.counters["instructions"] = static_cast<double>(instructions);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  double peakBytes = static_cast<double>(usage.ru_maxrss) * 1024;
+  state.counters["peak_rss_MB"] = peakBytes / (1 << 20);
+  state.counters["peak_bytes_per_node"] = peakBytes / static_cast<double>(nodes);
 }
-// About 1,000, 10,000 and 100,000 nodes.
-BENCHMARK(CompileToKernel)->Arg(85)->Arg(850)->Arg(8500)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+// About 1,000, 10,000, 100,000 and 1,000,000 nodes.
+BENCHMARK(CompileToKernel)
+    ->Arg(60)
+    ->Arg(600)
+    ->Arg(6000)
+    ->Arg(60000)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(0.5)
+    ->UseRealTime();
+
+void CompileAndRun(benchmark::State& state) {
+  gradc::bench::BenchModel m = gradc::bench::nestedSinDerivative(7, 10);
+  gradc::SourceFile source("bench.grad", m.text);
+  double x = 0.5, y = 0;
+  for (auto _ : state) {
+    gradc::Diagnostics diagnostics;
+    auto compiled = gradc::compileModel(source, diagnostics);
+    gradc::KernelProgram program = gradc::scheduleKernel(compiled->simplified);
+    auto kernel = gradc::JitKernel::compile(program, {2});
+    (*kernel)(&x, nullptr, &y);
+    benchmark::DoNotOptimize(y);
+  }
+}
+BENCHMARK(CompileAndRun)
+    ->Name("CompileAndRun/nested_sin_7_d10")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
