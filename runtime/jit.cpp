@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -105,20 +106,45 @@ class JitEngine {
   std::set<std::string> liveNames_;
 };
 
-// The kernel as an object in memory: LLVM IR, the IR passes, the code generator.
+// One module of the kernel as an object in memory: LLVM IR, the IR passes, the code generator.
 std::string compileObject(const KernelProgram& program, const std::string& name, int optLevel,
-                          llvm::TargetMachine& machine) {
+                          llvm::TargetMachine& machine, runtime::ModuleSlice slice) {
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name);
+  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name, slice);
   module->setDataLayout(machine.createDataLayout());
   module->setTargetTriple(machine.getTargetTriple().str());
   if (const char* dump = std::getenv("GRADC_DUMP_IR")) {  // for debugging the code generator
     std::error_code ec;
-    llvm::raw_fd_ostream out(dump, ec);
+    llvm::raw_fd_ostream out(slice.index == 0 ? std::string(dump) : dump + std::to_string(slice.index), ec);
     if (!ec) module->print(out, nullptr);
   }
   runtime::optimizeModule(*module, machine, optLevel);
   return runtime::emitMachineCode(*module, machine, optLevel, runtime::MachineCodeKind::Object);
+}
+
+// The kernel as one object, or, for a huge kernel, as several made at once on their
+// own threads (each with its own LLVM context and target machine): LLVM's time is
+// linear in the size there, so two threads nearly halve it.
+std::vector<std::string> compileObjects(const KernelProgram& program, const std::string& name, int optLevel,
+                                        llvm::TargetMachine& machine) {
+  unsigned count = runtime::parallelModuleCount(program);
+  std::vector<std::string> objects(count);
+  std::vector<std::exception_ptr> failures(count);
+  auto work = [&](unsigned index) {
+    try {
+      std::unique_ptr<llvm::TargetMachine> own = runtime::createHostTargetMachine();
+      objects[index] = compileObject(program, name, optLevel, *own, {index, count});
+    } catch (...) {
+      failures[index] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < count; ++i) threads.emplace_back(work, i);
+  objects[0] = compileObject(program, name, optLevel, machine, {0, count});
+  for (auto& t : threads) t.join();
+  for (auto& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+  return objects;
 }
 
 }  // namespace
@@ -146,13 +172,14 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, cons
 
   // Adds an object under the kernel's own resource tracker and finds its two
   // functions. On failure nothing of the object stays in the JIT.
-  auto link = [&](const std::string& object) -> llvm::Error {
+  auto link = [&](const std::vector<std::string>& objects) -> llvm::Error {
     Code& code = *kernel->code_;
     code.tracker = engine.jit().getMainJITDylib().createResourceTracker();
     llvm::Error error = [&]() -> llvm::Error {
-      if (auto added =
-              engine.jit().addObjectFile(code.tracker, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
-        return added;
+      for (const std::string& object : objects)
+        if (auto added =
+                engine.jit().addObjectFile(code.tracker, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
+          return added;
       auto point = engine.jit().lookup(name);
       if (!point) return point.takeError();
       auto batch = engine.jit().lookup(name + "_batch");
@@ -169,7 +196,7 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, cons
   };
 
   std::optional<KernelCache> cache;
-  KernelCacheKey key;
+  std::vector<KernelCacheKey> keys;  // one per object
   if (options.useCache) {
     auto directory = KernelCache::defaultDirectory();
     if (!engine.codeSignature())
@@ -178,25 +205,37 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, cons
       kernelCacheNote("off: no directory (set GRADC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
     else
       cache.emplace(*directory);
-    if (cache) key = kernelCacheKey(fingerprint, name, options.optLevel, *engine.codeSignature());
+    // A kernel made as several objects keeps each under its own key.
+    unsigned count = runtime::parallelModuleCount(program);
+    for (unsigned i = 0; cache && i < count; ++i)
+      keys.push_back(kernelCacheKey(fingerprint, name, options.optLevel,
+                                    *engine.codeSignature() + (count > 1 ? "\nobject " + std::to_string(i) +
+                                                                               " of " + std::to_string(count)
+                                                                         : std::string())));
   }
   // GRADC_DUMP_IR is for debugging the code generator, which must then run.
   if (cache && !std::getenv("GRADC_DUMP_IR")) {
-    if (std::optional<std::string> object = cache->load(key)) {
-      llvm::Error error = link(*object);
+    std::vector<std::string> objects;
+    for (const KernelCacheKey& key : keys) {
+      std::optional<std::string> object = cache->load(key);
+      if (!object) break;
+      objects.push_back(std::move(*object));
+    }
+    if (objects.size() == keys.size()) {
+      llvm::Error error = link(objects);
       if (!error) {
         kernel->loadedFromCache_ = true;
         return kernel;
       }
       // An entry this LLVM cannot load is compiled again and replaced below.
-      kernelCacheNote("LLVM rejected " + cache->entryPath(key).string() + " (" +
+      kernelCacheNote("LLVM rejected " + cache->entryPath(keys[0]).string() + " (" +
                       llvm::toString(std::move(error)) + "); compiling it again");
     }
   }
 
-  std::string object = compileObject(program, name, options.optLevel, engine.targetMachine());
-  if (auto error = link(object)) fail("adding the kernel to the JIT", std::move(error));
-  if (cache) cache->store(key, object);
+  std::vector<std::string> objects = compileObjects(program, name, options.optLevel, engine.targetMachine());
+  if (auto error = link(objects)) fail("adding the kernel to the JIT", std::move(error));
+  for (size_t i = 0; cache && i < objects.size(); ++i) cache->store(keys[i], objects[i]);
   return kernel;
 }
 

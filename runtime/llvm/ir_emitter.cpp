@@ -1,7 +1,5 @@
 #include "runtime/llvm/ir_emitter.hpp"
 
-#include "compiler/graph/op_semantics.hpp"
-
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
@@ -16,6 +14,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "compiler/graph/op_semantics.hpp"
+
 namespace gradc::runtime {
 namespace {
 
@@ -24,17 +24,32 @@ using llvm::Value;
 
 class KernelEmitter {
  public:
-  KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name)
-      : ctx_(ctx), program_(program), name_(name), module_(std::make_unique<llvm::Module>(name, ctx)),
-        builder_(ctx), f64_(llvm::Type::getDoubleTy(ctx)), i64_(llvm::Type::getInt64Ty(ctx)),
+  KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name,
+                ModuleSlice slice)
+      : ctx_(ctx),
+        program_(program),
+        name_(name),
+        slice_(slice),
+        module_(std::make_unique<llvm::Module>(name, ctx)),
+        builder_(ctx),
+        f64_(llvm::Type::getDoubleTy(ctx)),
+        i64_(llvm::Type::getInt64Ty(ctx)),
         ptr_(llvm::PointerType::getUnqual(ctx)) {}
 
   std::unique_ptr<llvm::Module> run() {
-    llvm::Function* batch = emitBatch();
-    emitSinglePoint(batch);
+    if (needsFastPath(program_)) module_->addModuleFlag(llvm::Module::Warning, "gradc.fast-path", 1);
+    if (slice_.index == 0) {
+      llvm::Function* batch = emitBatch();
+      emitSinglePoint(batch);
+    } else {
+      std::vector<Chunk> chunks = planChunks();
+      for (size_t c = 0; c < chunks.size(); ++c)
+        if (sliceOf(c, chunks.size()) == slice_.index) emitChunkFunction(chunks[c], c);
+    }
     std::string problems;
     llvm::raw_string_ostream out(problems);
-    if (llvm::verifyModule(*module_, &out)) throw std::logic_error("gradc produced invalid LLVM IR: " + problems);
+    if (llvm::verifyModule(*module_, &out))
+      throw std::logic_error("gradc produced invalid LLVM IR: " + problems);
     return std::move(module_);
   }
 
@@ -67,7 +82,8 @@ class KernelEmitter {
       // A very large kernel is several functions, so that LLVM's time stays linear:
       // values crossing from one to another go through a scratch array.
       for (size_t c = 0; c < chunks.size(); ++c) {
-        llvm::Function* part = emitChunkFunction(chunks[c], c);
+        llvm::Function* part =
+            sliceOf(c, chunks.size()) == 0 ? emitChunkFunction(chunks[c], c) : declareChunk(c);
         builder_.CreateCall(part, {args.n, args.p, args.inputs, args.params, args.outputs, args.scratch});
       }
     }
@@ -90,7 +106,8 @@ class KernelEmitter {
     for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
     if (slot_.empty()) {
-      Args args{builder_.getInt64(1), builder_.getInt64(0), f->getArg(0), f->getArg(1), f->getArg(2), nullptr};
+      Args args{builder_.getInt64(1), builder_.getInt64(0), f->getArg(0),
+                f->getArg(1),         f->getArg(2),         nullptr};
       emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
     } else {
       builder_.CreateCall(batch, {builder_.getInt64(1), f->getArg(0), f->getArg(1), f->getArg(2)});
@@ -144,11 +161,27 @@ class KernelEmitter {
     return chunks;
   }
 
-  llvm::Function* emitChunkFunction(const Chunk& chunk, size_t index) {
-    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, i64_, ptr_, ptr_, ptr_, ptr_}, false);
-    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage,
-                                     name_ + "_part" + std::to_string(index), *module_);
+  // Which module of the slice count defines chunk c: contiguous runs of chunks.
+  unsigned sliceOf(size_t c, size_t chunkCount) const {
+    return static_cast<unsigned>(c * slice_.count / chunkCount);
+  }
+
+  // A part is internal to its module, unless the kernel is several modules: then
+  // it is a hidden symbol that the JIT links across them.
+  llvm::Function* chunkPrototype(size_t index) {
+    auto* type =
+        llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, i64_, ptr_, ptr_, ptr_, ptr_}, false);
+    auto linkage = slice_.count > 1 ? llvm::Function::ExternalLinkage : llvm::Function::InternalLinkage;
+    auto* f = llvm::Function::Create(type, linkage, name_ + "_part" + std::to_string(index), *module_);
+    if (slice_.count > 1) f->setVisibility(llvm::GlobalValue::HiddenVisibility);
     f->setDoesNotThrow();
+    return f;
+  }
+
+  llvm::Function* declareChunk(size_t index) { return chunkPrototype(index); }
+
+  llvm::Function* emitChunkFunction(const Chunk& chunk, size_t index) {
+    llvm::Function* f = chunkPrototype(index);
     f->addFnAttr(llvm::Attribute::NoInline);
     llvm::IRBuilderBase::InsertPointGuard guard(builder_);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
@@ -173,11 +206,13 @@ class KernelEmitter {
       Value* result = nullptr;
       switch (ins.source) {
         case OperandSource::Input:
-          result = builder_.CreateLoad(f64_, rowElement(args.inputs, ins.index, args), program_.inputNames[ins.index]);
+          result = builder_.CreateLoad(f64_, rowElement(args.inputs, ins.index, args),
+                                       program_.inputNames[ins.index]);
           break;
         case OperandSource::Param:
-          result = builder_.CreateLoad(f64_, builder_.CreateConstInBoundsGEP1_64(f64_, args.params, ins.index),
-                                       program_.paramNames[ins.index]);
+          result =
+              builder_.CreateLoad(f64_, builder_.CreateConstInBoundsGEP1_64(f64_, args.params, ins.index),
+                                  program_.paramNames[ins.index]);
           break;
         case OperandSource::Constant:
           result = ins.boolean ? static_cast<Value*>(builder_.getInt1(ins.constant != 0))
@@ -217,7 +252,8 @@ class KernelEmitter {
   }
   Value* libm(const char* name, std::vector<Value*> args) {
     std::vector<llvm::Type*> types(args.size(), f64_);
-    llvm::FunctionCallee callee = module_->getOrInsertFunction(name, llvm::FunctionType::get(f64_, types, false));
+    llvm::FunctionCallee callee =
+        module_->getOrInsertFunction(name, llvm::FunctionType::get(f64_, types, false));
     if (auto* fn = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
       // Pure for our purposes (errno is never read): lets LLVM share and hoist calls.
       fn->setDoesNotThrow();
@@ -399,6 +435,7 @@ class KernelEmitter {
   llvm::LLVMContext& ctx_;
   const KernelProgram& program_;
   std::string name_;
+  ModuleSlice slice_;
   std::unique_ptr<llvm::Module> module_;
   IRBuilder<> builder_;
   llvm::Type* f64_;
@@ -411,11 +448,15 @@ class KernelEmitter {
 }  // namespace
 
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
-                                               const std::string& name) {
-  return KernelEmitter(context, program, name).run();
+                                               const std::string& name, ModuleSlice slice) {
+  return KernelEmitter(context, program, name, slice).run();
 }
 
-bool needsFastPath(const llvm::Module& module) { return module.getInstructionCount() > kFastPathAbove; }
+bool needsFastPath(const KernelProgram& program) { return program.code.size() > kFastPathAbove; }
+
+bool needsFastPath(const llvm::Module& module) { return module.getModuleFlag("gradc.fast-path") != nullptr; }
+
+unsigned parallelModuleCount(const KernelProgram& program) { return needsFastPath(program) ? 2 : 1; }
 
 bool isSplitKernel(const llvm::Module& module) {
   size_t defined = 0;
@@ -444,12 +485,9 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optL
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
   if (needsFastPath(module)) {
-    // A very large kernel is straight-line code the graph already shared and simplified:
-    // the full pipeline's time grows faster than its size for little gain.
-    llvm::ModulePassManager light;
-    if (auto error = builder.parsePassPipeline(light, "function(early-cse,instcombine,simplifycfg)"))
-      throw std::logic_error("gradc: bad pass pipeline: " + llvm::toString(std::move(error)));
-    light.run(module, mam);
+    // A very large kernel is straight-line code that the graph already shared and
+    // simplified: even a light pipeline (early-cse, instcombine) took longer than
+    // code generation on the 10th derivative of nested sin, for little gain.
     return;
   }
   static const llvm::OptimizationLevel kLevels[] = {llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
@@ -459,9 +497,9 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optL
 
 const std::vector<std::string>& mathLibraryFunctions() {
   static const std::vector<std::string> names = {
-      "exp",  "log",  "log1p", "expm1", "sqrt",  "sin",   "cos",    "tan",  "asin",  "acos",  "atan",
-      "atan2", "sinh", "cosh", "tanh",  "hypot", "erf",   "pow",    "fabs", "sincos", "exp2", "log2",
-      "log10", "cbrt", "fmod", "floor", "ceil",  "round", "trunc",  "fmin", "fmax",
+      "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
+      "cosh", "tanh", "hypot", "erf", "pow", "fabs", "sincos", "exp2", "log2", "log10", "cbrt", "fmod",
+      "floor", "ceil", "round", "trunc", "fmin", "fmax",
       // LLVM turns loops that fill arrays into these.
       "memset", "memcpy", "memmove"};
   return names;

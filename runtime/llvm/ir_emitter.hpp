@@ -21,17 +21,31 @@ class TargetMachine;
 
 namespace gradc::runtime {
 
+// A kernel may be emitted as several modules, one per thread, linked together by the
+// JIT: module 0 of `count` defines NAME, NAME_batch and the first parts of a split
+// kernel, the others the remaining parts (as hidden symbols NAME_partK).
+struct ModuleSlice {
+  unsigned index = 0;
+  unsigned count = 1;
+};
+
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
-                                               const std::string& name);
+                                               const std::string& name, ModuleSlice slice = {});
+
+// Kernels above this many instructions get the fast path: no IR passes and LLVM's
+// fast code generator, so that compile time stays linear in the size. Below it, a
+// split kernel's parts (400 instructions each) still get -O2's code generator.
+inline constexpr size_t kFastPathAbove = 12000;
+bool needsFastPath(const KernelProgram& program);
+// Whether the module belongs to a kernel on the fast path (a module flag).
+bool needsFastPath(const llvm::Module& module);
+
+// How many modules the JIT emits a kernel as, in parallel: 2 on the fast path
+// (a split kernel), else 1.
+unsigned parallelModuleCount(const KernelProgram& program);
 
 // Whether emitKernelModule split the kernel into several functions (see planChunks).
 bool isSplitKernel(const llvm::Module& module);
-
-// Kernels above this many IR instructions get the fast path: a light IR pipeline and
-// LLVM's fast code generator, so that compile time stays linear in the size. Below
-// it, a split kernel's parts (400 instructions each) still get -O2's code generator.
-inline constexpr unsigned kFastPathAbove = 40000;
-bool needsFastPath(const llvm::Module& module);
 
 // Runs the new pass manager's default pipeline at -O0..-O3 (0 runs nothing).
 void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel);

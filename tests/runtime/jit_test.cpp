@@ -11,13 +11,16 @@
 #include "../compiler/test_support.hpp"
 #include "compiler/interp/evaluate.hpp"
 #include "compiler/lower/kernel_program.hpp"
+#include "runtime/llvm/ir_emitter.hpp"
 
 namespace gradc {
 namespace {
 
 using testing::compileText;
 
-bool sameDouble(double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
+bool sameDouble(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 struct Point {
   std::vector<double> inputs, params, variables;
@@ -33,7 +36,8 @@ Point pointFor(const ModelGraph& m, std::mt19937& rng, double low, double high) 
 }
 
 // Compiles all outputs and compares with the interpreter at `count` random points.
-void expectJitMatchesInterpreter(const std::string& text, int count, double low, double high, int optLevel = 2) {
+void expectJitMatchesInterpreter(const std::string& text, int count, double low, double high,
+                                 int optLevel = 2) {
   auto r = compileText(text);
   ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
   const ModelGraph& m = r.model->simplified;
@@ -47,7 +51,8 @@ void expectJitMatchesInterpreter(const std::string& text, int count, double low,
     (*kernel)(p.inputs.data(), p.params.data(), jit.data());
     std::vector<double> want = evaluate(m.graph, roots, p.variables);
     for (size_t k = 0; k < want.size(); ++k)
-      EXPECT_TRUE(sameDouble(jit[k], want[k])) << m.outputs[k].name << ": jit " << jit[k] << ", interpreter " << want[k];
+      EXPECT_TRUE(sameDouble(jit[k], want[k]))
+          << m.outputs[k].name << ": jit " << jit[k] << ", interpreter " << want[k];
   }
 }
 
@@ -58,10 +63,12 @@ const char* kEveryOp =
     "c = sin(x) + cos(y) + tan(x/4) + asin(tanh(x)) + acos(tanh(y)) + atan(x) + atan2(y, x)\n"
     "d = sinh(x) + cosh(y) + tanh(x) + abs(y) + sign(x) + min(x, y) + max(x, y) + hypot(x, y)\n"
     "e = sigmoid(x) + softplus(y) + relu(x) + logsumexp(x, y, w) + erf(y) + where(x > y, x, y)\n"
-    "f = where(x <= 0, log(-x + 1), sqrt(x)) + where(x != y, 1, 2) + where(x == y, 3, 4) + where(x >= w, 1, 0)\n"
+    "f = where(x <= 0, log(-x + 1), sqrt(x)) + where(x != y, 1, 2) + where(x == y, 3, 4) + where(x >= w, 1, "
+    "0)\n"
     "s = a + b + c + d + e + f\n"
     "output a\noutput b\noutput c\noutput d\noutput e\noutput f\n"
-    "output dx = grad(s, x)\noutput dy = grad(s, y)\noutput dw = grad(s, w)\noutput dxx = grad(grad(s, x), x)\n";
+    "output dx = grad(s, x)\noutput dy = grad(s, y)\noutput dw = grad(s, w)\noutput dxx = grad(grad(s, x), "
+    "x)\n";
 
 TEST(Jit, SeedNetwork) {
   auto r = compileText(
@@ -83,9 +90,10 @@ TEST(Jit, EveryOpMatchesTheInterpreterAtEachLevel) {
 }
 
 TEST(Jit, SpecialValues) {
-  auto r = compileText("input x\noutput s = softplus(x)\noutput g = sigmoid(x)\noutput l = logsumexp(x, x)\n"
-                       "output m = max(x, 1)\noutput r = relu(x)\noutput d = grad(where(x > 0, sqrt(x), 0), x)\n"
-                       "output sg = sign(x)\noutput p = x ^ 0.5\n");
+  auto r = compileText(
+      "input x\noutput s = softplus(x)\noutput g = sigmoid(x)\noutput l = logsumexp(x, x)\n"
+      "output m = max(x, 1)\noutput r = relu(x)\noutput d = grad(where(x > 0, sqrt(x), 0), x)\n"
+      "output sg = sign(x)\noutput p = x ^ 0.5\n");
   ASSERT_TRUE(r.model);
   const ModelGraph& m = r.model->simplified;
   auto kernel = JitKernel::compile(scheduleKernel(m));
@@ -97,7 +105,8 @@ TEST(Jit, SpecialValues) {
     (*kernel)(&x, nullptr, out.data());
     std::vector<double> want = evaluate(m.graph, roots, std::vector<double>{x});
     for (size_t k = 0; k < out.size(); ++k)
-      EXPECT_TRUE(sameDouble(out[k], want[k])) << m.outputs[k].name << " at " << x << ": " << out[k] << " vs " << want[k];
+      EXPECT_TRUE(sameDouble(out[k], want[k]))
+          << m.outputs[k].name << " at " << x << ": " << out[k] << " vs " << want[k];
   }
 }
 
@@ -147,9 +156,34 @@ TEST(Jit, EightThreadsAtOnce) {
 TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
   std::string text = "input x\nparam w = 0.9\nh0 = x\n";
   for (int k = 1; k <= 400; ++k)
-    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" + std::to_string(k - 1) + "))\n";
-  text += "output h400\noutput dw = grad(h400, w)\noutput dx = grad(h400, x)\noutput dxx = grad(grad(h400, x), x)\n";
+    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" +
+            std::to_string(k - 1) + "))\n";
+  text +=
+      "output h400\noutput dw = grad(h400, w)\noutput dx = grad(h400, x)\noutput dxx = grad(grad(h400, x), "
+      "x)\n";
   expectJitMatchesInterpreter(text, 5, -1, 1);
+}
+
+// Above kFastPathAbove instructions a kernel is two modules compiled on two threads
+// and linked by the JIT; it must still agree bit for bit, in batches too.
+TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
+  std::string e = "sin(sin(sin(sin(sin(sin(sin(x)))))))";
+  for (int k = 0; k < 8; ++k) e = "grad(" + e + ", x)";
+  std::string text = "input x\noutput y = " + e + "\noutput z = sin(x)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model);
+  KernelProgram program = scheduleKernel(r.model->simplified);
+  ASSERT_GT(program.code.size(), runtime::kFastPathAbove);
+  ASSERT_EQ(runtime::parallelModuleCount(program), 2u);
+  expectJitMatchesInterpreter(text, 3, -1, 1);
+  auto kernel = JitKernel::compile(program);
+  std::vector<double> xs = {0.1, -0.7, 1.3}, batch(2 * xs.size()), single(2);
+  kernel->batch(xs.size(), xs.data(), nullptr, batch.data());
+  for (size_t p = 0; p < xs.size(); ++p) {
+    (*kernel)(&xs[p], nullptr, single.data());
+    EXPECT_TRUE(sameDouble(single[0], batch[p]));
+    EXPECT_TRUE(sameDouble(single[1], batch[xs.size() + p]));
+  }
 }
 
 TEST(Jit, CompilingAndFreeingManyKernels) {
