@@ -51,7 +51,8 @@ void linkSharedLibrary(const std::string& object, const std::string& path) {
 std::unique_ptr<llvm::Module> optimizedModule(llvm::LLVMContext& context, const KernelProgram& program,
                                               const std::string& name, llvm::TargetMachine& machine,
                                               int optLevel) {
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name);
+  bool fastPath = runtime::useFastPath(program, optLevel, runtime::CompileMode::AheadOfTime);
+  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name, fastPath);
   module->setDataLayout(machine.createDataLayout());
   module->setTargetTriple(machine.getTargetTriple().str());
   runtime::optimizeModule(*module, machine, optLevel);
@@ -97,7 +98,9 @@ std::string objectFor(const KernelProgram& program, const std::string& name, llv
       kernelCacheNote("off: no directory (set GRADC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
     else
       cache.emplace(*directory);
-    if (cache) key = kernelCacheKey(programFingerprint(program), name, optLevel, *signature);
+    // The JIT takes the fast path at smaller sizes: the same name can be other code.
+    if (cache)
+      key = kernelCacheKey(programFingerprint(program), name, optLevel, *signature + "\nahead of time");
   }
   if (cache) {
     if (std::optional<std::string> object = cache->load(key)) {
@@ -138,7 +141,8 @@ void writeArtifact(const KernelProgram& program, const std::string& name, const 
     case ArtifactKind::Assembly: {
       llvm::LLVMContext context;
       auto module = optimizedModule(context, program, name, *machine, optLevel);
-      writeFile(path, runtime::emitMachineCode(*module, *machine, optLevel, runtime::MachineCodeKind::Assembly));
+      writeFile(path,
+                runtime::emitMachineCode(*module, *machine, optLevel, runtime::MachineCodeKind::Assembly));
       return;
     }
     case ArtifactKind::Object:

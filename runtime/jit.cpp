@@ -106,11 +106,14 @@ class JitEngine {
   std::set<std::string> liveNames_;
 };
 
+constexpr runtime::CompileMode kMode = runtime::CompileMode::Jit;
+
 // One module of the kernel as an object in memory: LLVM IR, the IR passes, the code generator.
 std::string compileObject(const KernelProgram& program, const std::string& name, int optLevel,
                           llvm::TargetMachine& machine, runtime::ModuleSlice slice) {
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name, slice);
+  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(
+      context, program, name, runtime::useFastPath(program, optLevel, kMode), slice);
   module->setDataLayout(machine.createDataLayout());
   module->setTargetTriple(machine.getTargetTriple().str());
   if (const char* dump = std::getenv("GRADC_DUMP_IR")) {  // for debugging the code generator
@@ -127,7 +130,7 @@ std::string compileObject(const KernelProgram& program, const std::string& name,
 // linear in the size there, so two threads nearly halve it.
 std::vector<std::string> compileObjects(const KernelProgram& program, const std::string& name, int optLevel,
                                         llvm::TargetMachine& machine) {
-  unsigned count = runtime::parallelModuleCount(program);
+  unsigned count = runtime::parallelModuleCount(runtime::useFastPath(program, optLevel, kMode));
   std::vector<std::string> objects(count);
   std::vector<std::exception_ptr> failures(count);
   auto work = [&](unsigned index) {
@@ -206,7 +209,7 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, cons
     else
       cache.emplace(*directory);
     // A kernel made as several objects keeps each under its own key.
-    unsigned count = runtime::parallelModuleCount(program);
+    unsigned count = runtime::parallelModuleCount(runtime::useFastPath(program, options.optLevel, kMode));
     for (unsigned i = 0; cache && i < count; ++i)
       keys.push_back(kernelCacheKey(fingerprint, name, options.optLevel,
                                     *engine.codeSignature() + (count > 1 ? "\nobject " + std::to_string(i) +

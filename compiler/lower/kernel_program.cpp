@@ -9,7 +9,8 @@ namespace gradc {
 KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen) {
   const Graph& g = m.graph;
   KernelProgram p;
-  std::vector<std::pair<OperandSource, uint32_t>> variableSlot(g.variables().size(), {OperandSource::Input, 0});
+  std::vector<std::pair<OperandSource, uint32_t>> variableSlot(g.variables().size(),
+                                                               {OperandSource::Input, 0});
   for (uint32_t i = 0; i < m.inputs.size(); ++i) {
     variableSlot[m.inputs[i]] = {OperandSource::Input, i};
     p.inputNames.push_back(g.variables()[m.inputs[i]].name);
@@ -23,9 +24,11 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
     for (const auto& o : m.outputs) roots.push_back(o.node), p.outputNames.push_back(o.name);
   for (size_t k : chosen) roots.push_back(m.outputs[k].node), p.outputNames.push_back(m.outputs[k].name);
 
-  // Increasing id is a topological order; every node becomes one instruction.
+  // Depth first, so that values are computed near their uses: fewer values cross the
+  // parts of a split kernel, and registers are under less pressure. Every node
+  // becomes one instruction.
   std::vector<uint32_t> valueOf(g.size(), UINT32_MAX);
-  for (NodeId n : topologicalOrder(g, roots)) {
+  for (NodeId n : depthFirstOrder(g, roots)) {
     const Node& node = g.node(n);
     KernelInstruction ins;
     ins.op = node.op;

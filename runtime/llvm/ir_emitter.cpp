@@ -24,11 +24,12 @@ using llvm::Value;
 
 class KernelEmitter {
  public:
-  KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name,
+  KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name, bool fastPath,
                 ModuleSlice slice)
       : ctx_(ctx),
         program_(program),
         name_(name),
+        fastPath_(fastPath),
         slice_(slice),
         module_(std::make_unique<llvm::Module>(name, ctx)),
         builder_(ctx),
@@ -37,7 +38,7 @@ class KernelEmitter {
         ptr_(llvm::PointerType::getUnqual(ctx)) {}
 
   std::unique_ptr<llvm::Module> run() {
-    if (needsFastPath(program_)) module_->addModuleFlag(llvm::Module::Warning, "gradc.fast-path", 1);
+    if (fastPath_) module_->addModuleFlag(llvm::Module::Warning, "gradc.fast-path", 1);
     if (slice_.index == 0) {
       llvm::Function* batch = emitBatch();
       emitSinglePoint(batch);
@@ -435,6 +436,7 @@ class KernelEmitter {
   llvm::LLVMContext& ctx_;
   const KernelProgram& program_;
   std::string name_;
+  bool fastPath_;
   ModuleSlice slice_;
   std::unique_ptr<llvm::Module> module_;
   IRBuilder<> builder_;
@@ -448,15 +450,16 @@ class KernelEmitter {
 }  // namespace
 
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
-                                               const std::string& name, ModuleSlice slice) {
-  return KernelEmitter(context, program, name, slice).run();
+                                               const std::string& name, bool fastPath, ModuleSlice slice) {
+  return KernelEmitter(context, program, name, fastPath, slice).run();
 }
 
-bool needsFastPath(const KernelProgram& program) { return program.code.size() > kFastPathAbove; }
+bool useFastPath(const KernelProgram& program, int optLevel, CompileMode mode) {
+  if (optLevel >= 3) return false;
+  return program.code.size() > (mode == CompileMode::Jit ? kJitFastPathAbove : kAheadOfTimeFastPathAbove);
+}
 
 bool needsFastPath(const llvm::Module& module) { return module.getModuleFlag("gradc.fast-path") != nullptr; }
-
-unsigned parallelModuleCount(const KernelProgram& program) { return needsFastPath(program) ? 2 : 1; }
 
 bool isSplitKernel(const llvm::Module& module) {
   size_t defined = 0;

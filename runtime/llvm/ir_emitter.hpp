@@ -29,20 +29,25 @@ struct ModuleSlice {
   unsigned count = 1;
 };
 
-std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
-                                               const std::string& name, ModuleSlice slice = {});
+// Huge kernels get the fast path: no IR passes and LLVM's fast code generator, so
+// that compile time stays linear in the size and small per node (for the JIT, which
+// compiles to evaluate now, also two modules on two threads). Code from the fast path
+// runs slower: -O3 never takes it, and ahead of time it starts at a larger size.
+enum class CompileMode { Jit, AheadOfTime };
+inline constexpr size_t kJitFastPathAbove = 12000;           // instructions
+inline constexpr size_t kAheadOfTimeFastPathAbove = 200000;  // instructions
+bool useFastPath(const KernelProgram& program, int optLevel, CompileMode mode);
 
-// Kernels above this many instructions get the fast path: no IR passes and LLVM's
-// fast code generator, so that compile time stays linear in the size. Below it, a
-// split kernel's parts (400 instructions each) still get -O2's code generator.
-inline constexpr size_t kFastPathAbove = 12000;
-bool needsFastPath(const KernelProgram& program);
+std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
+                                               const std::string& name, bool fastPath,
+                                               ModuleSlice slice = {});
+
 // Whether the module belongs to a kernel on the fast path (a module flag).
 bool needsFastPath(const llvm::Module& module);
 
 // How many modules the JIT emits a kernel as, in parallel: 2 on the fast path
 // (a split kernel), else 1.
-unsigned parallelModuleCount(const KernelProgram& program);
+inline unsigned parallelModuleCount(bool fastPath) { return fastPath ? 2 : 1; }
 
 // Whether emitKernelModule split the kernel into several functions (see planChunks).
 bool isSplitKernel(const llvm::Module& module);

@@ -164,7 +164,7 @@ TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
   expectJitMatchesInterpreter(text, 5, -1, 1);
 }
 
-// Above kFastPathAbove instructions a kernel is two modules compiled on two threads
+// Above kJitFastPathAbove instructions a kernel is two modules compiled on two threads
 // and linked by the JIT; it must still agree bit for bit, in batches too.
 TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
   std::string e = "sin(sin(sin(sin(sin(sin(sin(x)))))))";
@@ -173,8 +173,7 @@ TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
   auto r = compileText(text);
   ASSERT_TRUE(r.model);
   KernelProgram program = scheduleKernel(r.model->simplified);
-  ASSERT_GT(program.code.size(), runtime::kFastPathAbove);
-  ASSERT_EQ(runtime::parallelModuleCount(program), 2u);
+  ASSERT_TRUE(runtime::useFastPath(program, 2, runtime::CompileMode::Jit));
   expectJitMatchesInterpreter(text, 3, -1, 1);
   auto kernel = JitKernel::compile(program);
   std::vector<double> xs = {0.1, -0.7, 1.3}, batch(2 * xs.size()), single(2);
