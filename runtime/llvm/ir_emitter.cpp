@@ -129,18 +129,23 @@ class KernelEmitter {
     uint32_t begin, end;  // instructions [begin, end)
   };
 
-  // Kernels above this many instructions are split into functions of about this size.
-  static constexpr uint32_t kChunkSize = 400;
-  static constexpr uint32_t kSplitAbove = 2 * kChunkSize;
+  // Kernels above twice this many instructions are split into functions of about
+  // this size. Parts of 2,000 leave the SLP vectoriser whole terms to pack
+  // (lennard_jones_16 runs 1.8 times faster than with parts of 400), but LLVM's
+  // -O2 code generator takes superlinear time in a function's size (parts of 2,000
+  // tripled the compile time of lennard_jones_64), and the fast code generator's
+  // code gets worse as functions grow: so 2,000 only for kernels of up to 8,000.
+  uint32_t chunkSize() const { return fastPath_ || program_.code.size() > 8000 ? 400 : 2000; }
 
   // Splits the instruction list and gives a scratch slot to every computed value used
   // outside its own chunk. Slots are reused once a value's last user has run.
   std::vector<Chunk> planChunks() {
     uint32_t count = static_cast<uint32_t>(program_.code.size());
-    if (count <= kSplitAbove) return {};
+    uint32_t size = chunkSize();
+    if (count <= 2 * size) return {};
     std::vector<Chunk> chunks;
-    for (uint32_t b = 0; b < count; b += kChunkSize) chunks.push_back({b, std::min(count, b + kChunkSize)});
-    auto chunkOf = [](uint32_t value) { return value / kChunkSize; };
+    for (uint32_t b = 0; b < count; b += size) chunks.push_back({b, std::min(count, b + size)});
+    auto chunkOf = [size](uint32_t value) { return value / size; };
     std::vector<uint32_t> lastUse(count, 0);  // the last chunk using a value elsewhere (0: none)
     for (uint32_t v = 0; v < count; ++v)
       for (uint32_t a : program_.args(program_.code[v]))
@@ -469,12 +474,13 @@ bool isSplitKernel(const llvm::Module& module) {
 
 void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
   if (optLevel <= 0) return;
-  // The SLP vectoriser's time grows faster than the size of a basic block; a split
-  // kernel (many functions) has nothing for the loop vectoriser either.
+  // The SLP vectoriser's time grows faster than the size of a basic block, which the
+  // parts bound (2,000 instructions, about 6,000 IR instructions); it is still one
+  // of the most expensive passes, so not beyond 60,000 IR instructions. A split
+  // kernel (many functions) has nothing for the loop vectoriser.
   llvm::PipelineTuningOptions tuning;
   bool large = isSplitKernel(module);
-  size_t instructions = module.getInstructionCount();
-  tuning.SLPVectorization = instructions < 4000;
+  tuning.SLPVectorization = module.getInstructionCount() < 60000;
   tuning.LoopVectorization = !large;
   tuning.LoopUnrolling = !large;
   llvm::LoopAnalysisManager lam;
