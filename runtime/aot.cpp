@@ -51,8 +51,8 @@ void linkSharedLibrary(const std::string& object, const std::string& path) {
 std::unique_ptr<llvm::Module> optimizedModule(llvm::LLVMContext& context, const KernelProgram& program,
                                               const std::string& name, llvm::TargetMachine& machine,
                                               int optLevel) {
-  bool fastPath = runtime::useFastPath(program, optLevel, runtime::CompileMode::AheadOfTime);
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(context, program, name, fastPath);
+  std::unique_ptr<llvm::Module> module =
+      runtime::emitKernelModule(context, program, name, optLevel, runtime::CompileMode::AheadOfTime);
   module->setDataLayout(machine.createDataLayout());
   module->setTargetTriple(machine.getTargetTriple().str());
   runtime::optimizeModule(*module, machine, optLevel);

@@ -112,8 +112,8 @@ constexpr runtime::CompileMode kMode = runtime::CompileMode::Jit;
 std::string compileObject(const KernelProgram& program, const std::string& name, int optLevel,
                           llvm::TargetMachine& machine, runtime::ModuleSlice slice) {
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module = runtime::emitKernelModule(
-      context, program, name, runtime::useFastPath(program, optLevel, kMode), slice);
+  std::unique_ptr<llvm::Module> module =
+      runtime::emitKernelModule(context, program, name, optLevel, kMode, slice);
   module->setDataLayout(machine.createDataLayout());
   module->setTargetTriple(machine.getTargetTriple().str());
   if (const char* dump = std::getenv("GRADC_DUMP_IR")) {  // for debugging the code generator

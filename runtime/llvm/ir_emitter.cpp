@@ -25,11 +25,12 @@ using llvm::Value;
 class KernelEmitter {
  public:
   KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name, bool fastPath,
-                ModuleSlice slice)
+                bool largeParts, ModuleSlice slice)
       : ctx_(ctx),
         program_(program),
         name_(name),
         fastPath_(fastPath),
+        largeParts_(largeParts),
         slice_(slice),
         module_(std::make_unique<llvm::Module>(name, ctx)),
         builder_(ctx),
@@ -39,6 +40,7 @@ class KernelEmitter {
 
   std::unique_ptr<llvm::Module> run() {
     if (fastPath_) module_->addModuleFlag(llvm::Module::Warning, "gradc.fast-path", 1);
+    if (largeParts_) module_->addModuleFlag(llvm::Module::Warning, "gradc.large-parts", 1);
     if (slice_.index == 0) {
       llvm::Function* batch = emitBatch();
       emitSinglePoint(batch);
@@ -134,8 +136,8 @@ class KernelEmitter {
   // (lennard_jones_16 runs 1.8 times faster than with parts of 400), but LLVM's
   // -O2 code generator takes superlinear time in a function's size (parts of 2,000
   // tripled the compile time of lennard_jones_64), and the fast code generator's
-  // code gets worse as functions grow: so 2,000 only for kernels of up to 8,000.
-  uint32_t chunkSize() const { return fastPath_ || program_.code.size() > 8000 ? 400 : 2000; }
+  // code gets worse as functions grow: see useLargeParts for where 2,000 applies.
+  uint32_t chunkSize() const { return largeParts_ ? 2000 : 400; }
 
   // Splits the instruction list and gives a scratch slot to every computed value used
   // outside its own chunk. Slots are reused once a value's last user has run.
@@ -442,6 +444,7 @@ class KernelEmitter {
   const KernelProgram& program_;
   std::string name_;
   bool fastPath_;
+  bool largeParts_;
   ModuleSlice slice_;
   std::unique_ptr<llvm::Module> module_;
   IRBuilder<> builder_;
@@ -455,8 +458,16 @@ class KernelEmitter {
 }  // namespace
 
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
-                                               const std::string& name, bool fastPath, ModuleSlice slice) {
-  return KernelEmitter(context, program, name, fastPath, slice).run();
+                                               const std::string& name, int optLevel, CompileMode mode,
+                                               ModuleSlice slice) {
+  return KernelEmitter(context, program, name, useFastPath(program, optLevel, mode),
+                       useLargeParts(program, optLevel, mode), slice)
+      .run();
+}
+
+bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode) {
+  return (mode == CompileMode::AheadOfTime || optLevel >= 3) && program.code.size() <= 8000 &&
+         !useFastPath(program, optLevel, mode);
 }
 
 bool useFastPath(const KernelProgram& program, int optLevel, CompileMode mode) {
@@ -480,7 +491,8 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& machine, int optL
   // kernel (many functions) has nothing for the loop vectoriser.
   llvm::PipelineTuningOptions tuning;
   bool large = isSplitKernel(module);
-  tuning.SLPVectorization = module.getInstructionCount() < 60000;
+  bool largeParts = module.getModuleFlag("gradc.large-parts") != nullptr;
+  tuning.SLPVectorization = module.getInstructionCount() < (largeParts ? 60000u : 4000u);
   tuning.LoopVectorization = !large;
   tuning.LoopUnrolling = !large;
   llvm::LoopAnalysisManager lam;
