@@ -126,8 +126,9 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
   return std::nullopt;
 }
 
-void writeArtifact(const KernelProgram& program, const std::string& name, const std::string& path,
+void writeArtifact(const KernelProgram& scheduled, const std::string& name, const std::string& path,
                    ArtifactKind kind, int optLevel, bool useCache) {
+  KernelProgram program = reorderDepthFirst(scheduled);
   auto machine = runtime::createHostTargetMachine();
   switch (kind) {
     case ArtifactKind::LlvmIr: {

@@ -161,7 +161,11 @@ struct JitKernel::Code {
   }
 };
 
-std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& program, const KernelOptions& options) {
+std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& scheduled, const KernelOptions& options) {
+  // -O3 asks for the fastest code whatever the compile time (see reorderDepthFirst).
+  std::optional<KernelProgram> reordered;
+  if (options.optLevel >= 3) reordered = reorderDepthFirst(scheduled);
+  const KernelProgram& program = reordered ? *reordered : scheduled;
   JitEngine& engine = JitEngine::instance();
   std::unique_ptr<JitKernel> kernel(new JitKernel());
   kernel->inputNames_ = program.inputNames;

@@ -24,11 +24,10 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
     for (const auto& o : m.outputs) roots.push_back(o.node), p.outputNames.push_back(o.name);
   for (size_t k : chosen) roots.push_back(m.outputs[k].node), p.outputNames.push_back(m.outputs[k].name);
 
-  // Depth first, so that values are computed near their uses: fewer values cross the
-  // parts of a split kernel, and registers are under less pressure. Every node
-  // becomes one instruction.
+  // Increasing id is a topological order (see reorderDepthFirst for another); every
+  // node becomes one instruction.
   std::vector<uint32_t> valueOf(g.size(), UINT32_MAX);
-  for (NodeId n : depthFirstOrder(g, roots)) {
+  for (NodeId n : topologicalOrder(g, roots)) {
     const Node& node = g.node(n);
     KernelInstruction ins;
     ins.op = node.op;
@@ -48,6 +47,52 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
     p.code.push_back(ins);
   }
   for (NodeId r : roots) p.outputs.push_back(valueOf[r]);
+  return p;
+}
+
+KernelProgram reorderDepthFirst(const KernelProgram& program) {
+  // Post-order from the outputs without recursion; each frame is an instruction
+  // and how many of its operands have been visited.
+  size_t count = program.code.size();
+  std::vector<uint32_t> newNumber(count, UINT32_MAX);
+  std::vector<uint32_t> order;
+  order.reserve(count);
+  std::vector<std::pair<uint32_t, uint32_t>> stack;
+  auto visit = [&](uint32_t root) {
+    if (newNumber[root] != UINT32_MAX) return;
+    newNumber[root] = 0;  // on the stack
+    stack.emplace_back(root, 0);
+    while (!stack.empty()) {
+      auto [v, next] = stack.back();
+      std::span<const uint32_t> args = program.args(program.code[v]);
+      if (next < args.size()) {
+        ++stack.back().second;
+        if (newNumber[args[next]] == UINT32_MAX) {
+          newNumber[args[next]] = 0;
+          stack.emplace_back(args[next], 0);
+        }
+        continue;
+      }
+      newNumber[v] = static_cast<uint32_t>(order.size());
+      order.push_back(v);
+      stack.pop_back();
+    }
+  };
+  for (uint32_t out : program.outputs) visit(out);
+  for (uint32_t v = 0; v < count; ++v) visit(v);  // none expected: every value feeds an output
+
+  KernelProgram p;
+  p.inputNames = program.inputNames;
+  p.paramNames = program.paramNames;
+  p.outputNames = program.outputNames;
+  for (uint32_t v : order) {
+    KernelInstruction ins = program.code[v];
+    std::span<const uint32_t> args = program.args(ins);
+    ins.firstArg = static_cast<uint32_t>(p.operands.size());
+    for (uint32_t a : args) p.operands.push_back(newNumber[a]);
+    p.code.push_back(ins);
+  }
+  for (uint32_t out : program.outputs) p.outputs.push_back(newNumber[out]);
   return p;
 }
 

@@ -20,9 +20,9 @@ struct KernelInstruction {
   Op op = Op::Const;
   OperandSource source = OperandSource::Computed;  // Input/Param: `index` is the ABI position
   uint32_t index = 0;
-  double constant = 0;      // Constant
-  bool boolean = false;     // the value is a comparison result (i1 in IR)
-  uint32_t firstArg = 0;    // into KernelProgram::operands: value numbers
+  double constant = 0;    // Constant
+  bool boolean = false;   // the value is a comparison result (i1 in IR)
+  uint32_t firstArg = 0;  // into KernelProgram::operands: value numbers
   uint32_t argCount = 0;
 };
 
@@ -30,12 +30,21 @@ struct KernelProgram {
   std::vector<std::string> inputNames, paramNames, outputNames;
   std::vector<KernelInstruction> code;  // value number = position
   std::vector<uint32_t> operands;
-  std::vector<uint32_t> outputs;        // value number of each output
+  std::vector<uint32_t> outputs;  // value number of each output
 
-  std::span<const uint32_t> args(const KernelInstruction& i) const { return {operands.data() + i.firstArg, i.argCount}; }
+  std::span<const uint32_t> args(const KernelInstruction& i) const {
+    return {operands.data() + i.firstArg, i.argCount};
+  }
 };
 
 // The outputs with the given indices (all when empty), of a simplified model.
 KernelProgram scheduleKernel(const ModelGraph& simplified, std::span<const size_t> outputs = {});
+
+// The same program, depth first from the outputs: each value is computed just
+// before the first instruction that needs it, operand subtrees in order. The code
+// LLVM makes from it runs faster (mlp 0.6 times hand-written C instead of 1.2; the
+// 10th nested-sin derivative 30% faster), but LLVM's -O2 code generator takes up to
+// three times longer on it: so ahead of time and at -O3 only.
+KernelProgram reorderDepthFirst(const KernelProgram& program);
 
 }  // namespace gradc
