@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "compiler/diag/diagnostic.hpp"
@@ -142,9 +143,21 @@ std::vector<std::string> compileObjects(const KernelProgram& program, const std:
     }
   };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < count; ++i) threads.emplace_back(work, i);
-  objects[0] = compileObject(program, name, optLevel, machine, {0, count});
+  std::vector<unsigned> unthreaded;  // slices without a thread (none could be started)
+  for (unsigned i = 1; i < count; ++i) {
+    try {
+      threads.emplace_back(work, i);
+    } catch (const std::system_error&) {  // e.g. no memory for a thread's stack
+      unthreaded.push_back(i);
+    }
+  }
+  try {  // nothing may leave before the threads are joined
+    objects[0] = compileObject(program, name, optLevel, machine, {0, count});
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
   for (auto& t : threads) t.join();
+  for (unsigned i : unthreaded) work(i);
   for (auto& failure : failures)
     if (failure) std::rethrow_exception(failure);
   return objects;
