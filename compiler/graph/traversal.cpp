@@ -23,34 +23,6 @@ std::vector<NodeId> topologicalOrder(const Graph& graph, std::span<const NodeId>
   return order;
 }
 
-std::vector<NodeId> depthFirstOrder(const Graph& graph, std::span<const NodeId> roots) {
-  // Post-order without recursion: a frame is a node and how many operands it has
-  // visited. Graphs of millions of nodes must not overflow the stack.
-  std::vector<char> done(graph.size(), 0);
-  std::vector<std::pair<NodeId, uint32_t>> stack;
-  std::vector<NodeId> order;
-  for (NodeId root : roots) {
-    if (done[root]) continue;
-    done[root] = 1;
-    stack.emplace_back(root, 0);
-    while (!stack.empty()) {
-      auto& [n, next] = stack.back();
-      std::span<const NodeId> args = graph.args(n);
-      if (next < args.size()) {
-        NodeId a = args[next++];
-        if (!done[a]) {
-          done[a] = 1;
-          stack.emplace_back(a, 0);  // invalidates n and next; they are not used again
-        }
-        continue;
-      }
-      order.push_back(n);
-      stack.pop_back();
-    }
-  }
-  return order;
-}
-
 size_t reachableCount(const Graph& graph, std::span<const NodeId> roots) {
   return topologicalOrder(graph, roots).size();
 }

@@ -14,11 +14,6 @@ namespace gradc {
 std::vector<NodeId> topologicalOrder(const Graph& graph, std::span<const NodeId> roots);
 
 // How many nodes are reachable from `roots`.
-// Also a topological order of the nodes reachable from `roots`, but depth first:
-// each root's operands are listed just before it, operand subtrees in order, so a
-// value tends to be computed close to its first use (shorter live ranges).
-std::vector<NodeId> depthFirstOrder(const Graph& graph, std::span<const NodeId> roots);
-
 size_t reachableCount(const Graph& graph, std::span<const NodeId> roots);
 
 // How many times each node is used as an operand by nodes reachable from `roots`

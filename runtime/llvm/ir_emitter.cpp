@@ -86,7 +86,7 @@ class KernelEmitter {
       // values crossing from one to another go through a scratch array.
       for (size_t c = 0; c < chunks.size(); ++c) {
         llvm::Function* part =
-            sliceOf(c, chunks.size()) == 0 ? emitChunkFunction(chunks[c], c) : declareChunk(c);
+            sliceOf(c, chunks.size()) == 0 ? emitChunkFunction(chunks[c], c) : chunkPrototype(c);
         builder_.CreateCall(part, {args.n, args.p, args.inputs, args.params, args.outputs, args.scratch});
       }
     }
@@ -185,8 +185,6 @@ class KernelEmitter {
     f->setDoesNotThrow();
     return f;
   }
-
-  llvm::Function* declareChunk(size_t index) { return chunkPrototype(index); }
 
   llvm::Function* emitChunkFunction(const Chunk& chunk, size_t index) {
     llvm::Function* f = chunkPrototype(index);

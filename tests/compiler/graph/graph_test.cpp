@@ -74,27 +74,6 @@ TEST_F(GraphTest, OperandsPrecedeUsers) {
   EXPECT_EQ(order.size(), 5u);
 }
 
-// Depth first: each operand subtree is listed whole, just before its user; every
-// node once, operands first; and a million-deep chain does not overflow the stack.
-TEST_F(GraphTest, DepthFirstOrderKeepsSubtreesTogether) {
-  NodeId a = g.make(Op::Exp, {x});  // created first
-  NodeId b = g.make(Op::Log, {y});
-  NodeId c = g.make(Op::Sin, {y});
-  NodeId left = g.mul(b, c), right = g.add(a, x);
-  NodeId roots[] = {g.sub(left, right), a};
-  std::vector<NodeId> order = depthFirstOrder(g, roots);
-  std::vector<size_t> position(g.size(), SIZE_MAX);
-  for (size_t i = 0; i < order.size(); ++i) position[order[i]] = i;
-  EXPECT_EQ(order.size(), 8u);
-  for (NodeId n : order)
-    for (NodeId arg : g.args(n)) EXPECT_LT(position[arg], position[n]);
-  EXPECT_EQ(order.back(), roots[0]);
-  EXPECT_LT(position[left], position[a]);  // the left subtree is finished before the right one starts
-  NodeId h = x;
-  for (int i = 0; i < 1000000; ++i) h = g.add(h, y);
-  EXPECT_EQ(depthFirstOrder(g, std::span(&h, 1)).size(), 1000002u);
-}
-
 TEST_F(GraphTest, BindingsKeepIdentity) {
   NodeId formula = g.mul(x, y);
   NodeId a = g.binding(g.addBinding("a"), formula);
