@@ -13,10 +13,7 @@
 
 #include <string>
 
-#include "compiler/driver/compile.hpp"
-#include "compiler/graph/traversal.hpp"
-#include "compiler/lower/kernel_program.hpp"
-#include "runtime/jit.hpp"
+#include "tools/bench/bench_kernel.hpp"
 #include "tools/bench/bench_models.hpp"
 
 namespace {
@@ -36,13 +33,10 @@ void CompileToKernel(benchmark::State& state) {
   gradc::SourceFile source("bench.grad", text);
   size_t nodes = 0, instructions = 0;
   for (auto _ : state) {
-    gradc::Diagnostics diagnostics;
-    auto compiled = gradc::compileModel(source, diagnostics);
-    gradc::KernelProgram program = gradc::scheduleKernel(compiled->simplified);
-    auto kernel = gradc::JitKernel::compile(program, {2});
-    benchmark::DoNotOptimize(kernel.get());
-    instructions = program.code.size();
-    nodes = compiled->simplified.graph.size();
+    gradc::bench::BenchKernel k = gradc::bench::compileKernel(source);
+    benchmark::DoNotOptimize(k.kernel.get());
+    instructions = k.program.code.size();
+    nodes = k.compiled.simplified.graph.size();
   }
   state.counters["nodes"] = static_cast<double>(nodes);
   state.counters["instructions"] = static_cast<double>(instructions);
@@ -65,11 +59,8 @@ void CompileAndRun(benchmark::State& state) {
   gradc::SourceFile source("bench.grad", m.text);
   double x = 0.5, y = 0;
   for (auto _ : state) {
-    gradc::Diagnostics diagnostics;
-    auto compiled = gradc::compileModel(source, diagnostics);
-    gradc::KernelProgram program = gradc::scheduleKernel(compiled->simplified);
-    auto kernel = gradc::JitKernel::compile(program, {2});
-    (*kernel)(&x, nullptr, &y);
+    gradc::bench::BenchKernel k = gradc::bench::compileKernel(source);
+    (*k.kernel)(&x, nullptr, &y);
     benchmark::DoNotOptimize(y);
   }
 }

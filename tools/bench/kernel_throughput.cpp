@@ -13,9 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/compile.hpp"
-#include "compiler/lower/kernel_program.hpp"
-#include "runtime/jit.hpp"
+#include "tools/bench/bench_kernel.hpp"
 #include "tools/bench/bench_models.hpp"
 
 namespace {
@@ -29,13 +27,8 @@ struct Compiled {
 };
 
 Compiled compile(const std::string& text, const std::vector<double>& point) {
-  gradc::SourceFile source("bench.grad", text);
-  gradc::Diagnostics diagnostics;
-  auto compiled = gradc::compileModel(source, diagnostics);
-  if (!compiled) throw std::runtime_error("benchmark model does not compile");
-  gradc::KernelProgram program = gradc::scheduleKernel(compiled->simplified);
-  Compiled result{gradc::JitKernel::compile(program, {2}), compiled->simplified.paramDefaults, point};
-  return result;
+  gradc::bench::BenchKernel k = gradc::bench::compileKernel(gradc::SourceFile("bench.grad", text));
+  return {std::move(k.kernel), k.compiled.simplified.paramDefaults, point};
 }
 
 // Each problem's two kernels, compiled once per process.
