@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "compiler/diag/diagnostic.hpp"
+#include "compiler/lower/vector_packs.hpp"
 #include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
@@ -129,6 +130,8 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
 void writeArtifact(const KernelProgram& scheduled, const std::string& name, const std::string& path,
                    ArtifactKind kind, int optLevel, bool useCache) {
   KernelProgram program = reorderDepthFirst(scheduled);
+  if (runtime::usePacks(program, optLevel, runtime::CompileMode::AheadOfTime))
+    program = packIsomorphic(program, runtime::kVectorLanes);
   auto machine = runtime::createHostTargetMachine();
   switch (kind) {
     case ArtifactKind::LlvmIr: {

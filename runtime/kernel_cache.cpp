@@ -181,6 +181,8 @@ std::string programFingerprint(const KernelProgram& program) {
     s.u8(ins.boolean ? 1 : 0);
     s.u32(ins.firstArg);
     s.u32(ins.argCount);
+    s.u8(ins.width);
+    s.u8(ins.lane);
   }
   s.u64(program.operands.size());
   for (uint32_t operand : program.operands) s.u32(operand);

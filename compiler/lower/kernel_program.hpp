@@ -24,6 +24,10 @@ struct KernelInstruction {
   bool boolean = false;   // the value is a comparison result (i1 in IR)
   uint32_t firstArg = 0;  // into KernelProgram::operands: value numbers
   uint32_t argCount = 0;
+  // A vector pack (see packIsomorphic): `width` consecutive instructions of the same
+  // op computed as one vector operation, this one in lane `lane`. 1 and 0 alone.
+  uint8_t width = 1;
+  uint8_t lane = 0;
 };
 
 struct KernelProgram {

@@ -9,8 +9,10 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -139,32 +141,55 @@ class KernelEmitter {
   // code gets worse as functions grow: see useLargeParts for where 2,000 applies.
   uint32_t chunkSize() const { return largeParts_ ? 2000 : 400; }
 
+  // How much code an instruction makes: a pack is one vector operation; leaves are
+  // loaded where they are used.
+  uint32_t weight(const KernelInstruction& ins) const {
+    return ins.source == OperandSource::Computed && ins.lane == 0 ? 1 : 0;
+  }
+
   // Splits the instruction list and gives a scratch slot to every computed value used
-  // outside its own chunk. Slots are reused once a value's last user has run.
+  // outside its own chunk (a pack: one slot per lane, consecutive, so that it is
+  // stored and loaded as a vector). Slots are reused once a value's last user has run.
   std::vector<Chunk> planChunks() {
     uint32_t count = static_cast<uint32_t>(program_.code.size());
     uint32_t size = chunkSize();
-    if (count <= 2 * size) return {};
+    uint32_t total = 0;
+    for (const KernelInstruction& ins : program_.code) total += weight(ins);
+    if (total <= 2 * size) return {};
     std::vector<Chunk> chunks;
-    for (uint32_t b = 0; b < count; b += size) chunks.push_back({b, std::min(count, b + size)});
-    auto chunkOf = [size](uint32_t value) { return value / size; };
+    std::vector<uint32_t> chunkIndex(count);
+    for (uint32_t b = 0; b < count;) {
+      uint32_t e = b;
+      for (uint32_t w = 0; e < count && (w < size || program_.code[e].lane != 0); ++e)
+        w += weight(program_.code[e]);  // a pack is never split
+      std::fill(chunkIndex.begin() + b, chunkIndex.begin() + e, static_cast<uint32_t>(chunks.size()));
+      chunks.push_back({b, e});
+      b = e;
+    }
+    auto chunkOf = [&chunkIndex](uint32_t value) { return chunkIndex[value]; };
     std::vector<uint32_t> lastUse(count, 0);  // the last chunk using a value elsewhere (0: none)
     for (uint32_t v = 0; v < count; ++v)
       for (uint32_t a : program_.args(program_.code[v]))
         if (chunkOf(a) != chunkOf(v)) lastUse[a] = std::max(lastUse[a], chunkOf(v));
     slot_.assign(count, UINT32_MAX);
-    std::vector<std::vector<uint32_t>> freedAfter(chunks.size());
-    std::vector<uint32_t> freeSlots;
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> freedAfter(chunks.size());  // slot, width
+    std::vector<std::vector<uint32_t>> freeSlots(256);                                  // by width
     for (size_t c = 0; c < chunks.size(); ++c) {
       for (uint32_t v = chunks[c].begin; v < chunks[c].end; ++v) {
-        if (lastUse[v] == 0 || program_.code[v].source != OperandSource::Computed) continue;
-        if (freeSlots.empty()) freeSlots.push_back(slotCount_++);
-        slot_[v] = freeSlots.back();
-        freeSlots.pop_back();
-        freedAfter[lastUse[v]].push_back(slot_[v]);
+        const KernelInstruction& ins = program_.code[v];
+        if (ins.source != OperandSource::Computed || ins.lane != 0) continue;
+        uint32_t last = 0;
+        for (uint32_t m = v; m < v + ins.width; ++m) last = std::max(last, lastUse[m]);
+        if (last == 0) continue;
+        std::vector<uint32_t>& free = freeSlots[ins.width];
+        if (free.empty()) free.push_back(slotCount_), slotCount_ += ins.width;
+        uint32_t base = free.back();
+        free.pop_back();
+        for (uint32_t m = v; m < v + ins.width; ++m) slot_[m] = base + (m - v);
+        freedAfter[last].emplace_back(base, ins.width);
       }
       // A slot read in chunk c can be written again from chunk c+1 on.
-      for (uint32_t s : freedAfter[c]) freeSlots.push_back(s);
+      for (auto [base, width] : freedAfter[c]) freeSlots[width].push_back(base);
     }
     return chunks;
   }
@@ -206,10 +231,18 @@ class KernelEmitter {
   // among them (and, for the last range, the outputs that are leaves).
   void emitRange(uint32_t begin, uint32_t end, const Args& args) {
     std::unordered_map<uint32_t, Value*> values;
+    std::unordered_map<uint32_t, Value*> vectors;  // of the packs computed here, by first member
     auto valueOf = [&](uint32_t v) -> Value* {
       if (auto found = values.find(v); found != values.end()) return found->second;
       const KernelInstruction& ins = program_.code[v];
       Value* result = nullptr;
+      if (ins.source == OperandSource::Computed && ins.width > 1) {
+        if (auto pack = vectors.find(v - ins.lane); pack != vectors.end()) {
+          result = builder_.CreateExtractElement(pack->second, ins.lane);
+          values.emplace(v, result);
+          return result;
+        }
+      }
       switch (ins.source) {
         case OperandSource::Input:
           result = builder_.CreateLoad(f64_, rowElement(args.inputs, ins.index, args),
@@ -236,6 +269,21 @@ class KernelEmitter {
     for (uint32_t v = begin; v < end; ++v) {
       const KernelInstruction& ins = program_.code[v];
       if (ins.source != OperandSource::Computed) continue;  // leaves load where used
+      if (ins.width > 1) {
+        if (ins.lane != 0) continue;  // computed with the pack's first member
+        Value* pack = emitPack(v, valueOf, vectors, args);
+        vectors.emplace(v, pack);
+        if (args.scratch && slot_[v] != UINT32_MAX) {
+          if (ins.boolean) {  // i1 lanes are stored one by one, as scalar comparisons are
+            for (uint32_t m = v; m < v + ins.width; ++m)
+              builder_.CreateStore(valueOf(m), elementAt(args.scratch, builder_.getInt64(slot_[m])));
+          } else {
+            builder_.CreateAlignedStore(pack, elementAt(args.scratch, builder_.getInt64(slot_[v])),
+                                        llvm::Align(8));
+          }
+        }
+        continue;
+      }
       operands.clear();
       for (uint32_t a : program_.args(ins)) operands.push_back(valueOf(a));
       Value* result = emitOp(ins.op, operands);
@@ -252,9 +300,87 @@ class KernelEmitter {
     }
   }
 
-  Value* constant(double x) { return llvm::ConstantFP::get(f64_, x); }
+  // The pack of `width` instructions starting at v as one vector operation.
+  template <typename ValueOf>
+  Value* emitPack(uint32_t v, ValueOf& valueOf, const std::unordered_map<uint32_t, Value*>& vectors,
+                  const Args& args) {
+    const KernelInstruction& first = program_.code[v];
+    unsigned width = first.width;
+    std::vector<Value*> operands;
+    for (uint32_t j = 0; j < first.argCount; ++j) {
+      auto arg = [&](uint32_t k) { return program_.args(program_.code[v + k])[j]; };
+      bool same = true, packed = program_.code[arg(0)].width == width && program_.code[arg(0)].lane == 0;
+      for (uint32_t k = 0; k < width; ++k) {
+        same = same && arg(k) == arg(0);
+        packed = packed && arg(k) == arg(0) + k;
+      }
+      auto pack = vectors.find(arg(0));
+      if (same) {
+        operands.push_back(builder_.CreateVectorSplat(width, valueOf(arg(0))));
+      } else if (packed && pack != vectors.end()) {
+        operands.push_back(pack->second);
+      } else if (packed && args.scratch && slot_[arg(0)] != UINT32_MAX && !program_.code[arg(0)].boolean) {
+        // A pack of an earlier part, in consecutive scratch slots.
+        auto* type = llvm::FixedVectorType::get(f64_, width);
+        operands.push_back(builder_.CreateAlignedLoad(
+            type, elementAt(args.scratch, builder_.getInt64(slot_[arg(0)])), llvm::Align(8)));
+      } else {  // a gather, one lane at a time (LLVM makes shuffles and loads of it)
+        Value* gathered = nullptr;
+        for (uint32_t k = 0; k < width; ++k) {
+          Value* lane = valueOf(arg(k));
+          if (!gathered)
+            gathered = llvm::PoisonValue::get(llvm::FixedVectorType::get(lane->getType(), width));
+          gathered = builder_.CreateInsertElement(gathered, lane, k);
+        }
+        operands.push_back(gathered);
+      }
+    }
+    if (isLaneWise(first.op, operands)) {
+      floatType_ = llvm::FixedVectorType::get(f64_, width);
+      Value* result = emitOp(first.op, operands);
+      floatType_ = f64_;
+      return result;
+    }
+    // Library calls and the ops with internal branches or reductions: lane by lane.
+    Value* result = nullptr;
+    std::vector<Value*> laneOperands(operands.size());
+    for (uint32_t k = 0; k < width; ++k) {
+      for (size_t j = 0; j < operands.size(); ++j)
+        laneOperands[j] = builder_.CreateExtractElement(operands[j], k);
+      Value* lane = emitOp(first.op, laneOperands);
+      if (!result) result = llvm::PoisonValue::get(llvm::FixedVectorType::get(lane->getType(), width));
+      result = builder_.CreateInsertElement(result, lane, k);
+    }
+    return result;
+  }
+
+  // Ops whose lowering is IEEE arithmetic, comparisons and selects only, so the same
+  // IR on vectors computes each lane as the scalar code would.
+  static bool isLaneWise(Op op, const std::vector<Value*>& operands) {
+    static constexpr Op kLaneWise[] = {Op::Add,  Op::Sub, Op::Mul,  Op::Div, Op::Neg, Op::Lt,
+                                       Op::Le,   Op::Gt,  Op::Ge,   Op::Eq,  Op::Ne,  Op::Where,
+                                       Op::Sqrt, Op::Abs, Op::Sign, Op::Min, Op::Max, Op::Relu};
+    if (op == Op::Pow) {  // unrolled products for a constant integer exponent
+      const llvm::ConstantFP* e = constantValue(operands[1]);
+      if (!e) return false;
+      double x = e->getValueAPF().convertToDouble();
+      return x == std::trunc(x) && std::fabs(x) <= kMaxIntegerPower;
+    }
+    return std::find(std::begin(kLaneWise), std::end(kLaneWise), op) != std::end(kLaneWise);
+  }
+
+  // A constant operand, also when it is a vector of one value.
+  static const llvm::ConstantFP* constantValue(Value* v) {
+    auto* c = llvm::dyn_cast<llvm::Constant>(v);
+    if (!c) return nullptr;
+    if (v->getType()->isVectorTy()) c = c->getSplatValue();
+    return llvm::dyn_cast_or_null<llvm::ConstantFP>(c);
+  }
+
+  // Scalar, or the vector type of the pack being emitted.
+  Value* constant(double x) { return llvm::ConstantFP::get(floatType_, x); }
   Value* intrinsic(llvm::Intrinsic::ID id, std::vector<Value*> args) {
-    return builder_.CreateIntrinsic(id, {f64_}, args);
+    return builder_.CreateIntrinsic(id, {args[0]->getType()}, args);
   }
   Value* libm(const char* name, std::vector<Value*> args) {
     std::vector<llvm::Type*> types(args.size(), f64_);
@@ -380,7 +506,7 @@ class KernelEmitter {
       case Op::Div: return b.CreateFDiv(a[0], a[1]);
       case Op::Pow: {
         // powSemantics: integer exponents by binary powering, unrolled when constant.
-        if (auto* c = llvm::dyn_cast<llvm::ConstantFP>(a[1])) {
+        if (const llvm::ConstantFP* c = constantValue(a[1])) {
           double e = c->getValueAPF().convertToDouble();
           if (e == std::trunc(e) && std::fabs(e) <= kMaxIntegerPower) return integerPower(a[0], e);
           return intrinsic(llvm::Intrinsic::pow, {a[0], a[1]});
@@ -447,6 +573,7 @@ class KernelEmitter {
   std::unique_ptr<llvm::Module> module_;
   IRBuilder<> builder_;
   llvm::Type* f64_;
+  llvm::Type* floatType_ = f64_;  // of the values emitOp works on: f64_ or a pack's vector
   llvm::IntegerType* i64_;
   llvm::PointerType* ptr_;
   std::vector<uint32_t> slot_;  // scratch slot of each value that crosses chunks
@@ -466,6 +593,12 @@ std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const
 bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode) {
   return (mode == CompileMode::AheadOfTime || optLevel >= 3) && program.code.size() <= 8000 &&
          !useFastPath(program, optLevel, mode);
+}
+
+bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode) {
+  if (const char* packs = std::getenv("GRADC_PACKS"); packs && std::string(packs) == "0") return false;
+  return optLevel >= 1 && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
+         !useLargeParts(program, optLevel, mode) && !useFastPath(program, optLevel, mode);
 }
 
 bool useFastPath(const KernelProgram& program, int optLevel, CompileMode mode) {

@@ -47,6 +47,17 @@ std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const
 // modules: faster code, two to three times the compile time.
 bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode);
 
+// Ahead of time and at -O3 (as for the depth-first order), a kernel too large for
+// large parts (whose modules LLVM's SLP vectoriser does not search) and off the fast
+// path has its isomorphic instructions packed into vectors of this many lanes (AVX2's
+// 4 doubles; LLVM splits them on narrower targets): see compiler/lower/vector_packs.hpp.
+// On smaller kernels LLVM's SLP vectoriser makes faster code (lennard_jones_16: 15%
+// fewer instructions a call); on lennard_jones_64 the packs run 32% fewer, on
+// rosenbrock_1000 41% fewer. GRADC_PACKS=0 in the environment turns them off (to
+// measure them).
+inline constexpr unsigned kVectorLanes = 4;
+bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode);
+
 // Whether the module belongs to a kernel on the fast path (a module flag).
 bool needsFastPath(const llvm::Module& module);
 

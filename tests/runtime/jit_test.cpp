@@ -185,6 +185,45 @@ TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
   }
 }
 
+// At -O3 a kernel too large for LLVM's SLP vectoriser has its repeated terms packed
+// into vectors (compiler/lower/vector_packs.hpp): every lane-wise op, comparisons
+// (i1 lanes), where, the per-lane library calls, packs crossing the parts of a split
+// kernel; the same bits as the interpreter, in batches too.
+TEST(Jit, VectorPacksAgreeBitForBit) {
+  const int n = 240;
+  std::string text = "param w = 0.3\n", sum;
+  auto u = [](int k) { return "u" + std::to_string(k % n); };
+  for (int k = 0; k < n; ++k) text += "input " + u(k) + "\n";
+  for (int k = 0; k < n; ++k) {
+    std::string a = u(k), b = u(k + 1), t = "t" + std::to_string(k);
+    text += t + " = where(" + a + " > " + b + ", sqrt(abs(" + a + ")) * " + b + "^3, min(" + a + ", " + b +
+            ") / (1 + " + a + "^2)) + max(" + a + ", -" + b + ") - relu(" + a + ") * sign(" + b +
+            ") + exp(w * " + a + ") * tanh(" + b + ") + " + a + "^-2\n";
+    sum += (sum.empty() ? "" : " + ") + t;
+  }
+  text += "s = " + sum + "\noutput s\n";
+  for (int k = 0; k < n; k += 7) text += "output d" + std::to_string(k) + " = grad(s, " + u(k) + ")\n";
+  text += "output dw = grad(s, w)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram program = reorderDepthFirst(scheduleKernel(r.model->simplified));
+  ASSERT_TRUE(runtime::usePacks(program, 3, runtime::CompileMode::Jit)) << program.code.size();
+  expectJitMatchesInterpreter(text, 4, -1, 1, 3);
+
+  auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {3});
+  size_t no = r.model->simplified.outputs.size(), points = 3;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> dist(-1, 1);
+  std::vector<double> inputs(n * points), params = {0.3}, batch(no * points), single(no), point(n);
+  for (double& x : inputs) x = dist(rng);
+  kernel->batch(points, inputs.data(), params.data(), batch.data());
+  for (size_t p = 0; p < points; ++p) {
+    for (int i = 0; i < n; ++i) point[i] = inputs[i * points + p];
+    (*kernel)(point.data(), params.data(), single.data());
+    for (size_t k = 0; k < no; ++k) EXPECT_TRUE(sameDouble(single[k], batch[k * points + p])) << k;
+  }
+}
+
 TEST(Jit, CompilingAndFreeingManyKernels) {
   auto r = compileText("input x\nparam w = 2\noutput y = sin(w * x)\noutput d = grad(y, w)\n");
   ASSERT_TRUE(r.model);

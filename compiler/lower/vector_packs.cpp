@@ -1,0 +1,292 @@
+#include "compiler/lower/vector_packs.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+
+namespace gradc {
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+// How far up the first uses are followed (useContexts): 0 packs by class alone.
+// Which depth packs a model best depends on its shape (Lennard-Jones: 2, 27% fewer
+// instructions a call than 0; Rosenbrock: 0, 20% fewer than 2), so both are tried
+// and the code with the lower estimated cost is kept.
+constexpr int kContextDepths[] = {0, 2};
+
+struct KeyHash {
+  size_t operator()(const std::vector<uint32_t>& key) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint32_t k : key) h = (h ^ k) * 0xff51afd7ed558ccdull, h ^= h >> 32;
+    return static_cast<size_t>(h);
+  }
+};
+
+// Equal class <=> isomorphic operand trees: the same op (and type) at every node
+// down to leaves of the same kind. Classes are numbered in order of first
+// appearance, so an operand's class is always lower than its user's.
+std::vector<uint32_t> isomorphismClasses(const KernelProgram& program, uint32_t* classCount) {
+  std::unordered_map<std::vector<uint32_t>, uint32_t, KeyHash> ids;
+  std::vector<uint32_t> classOf(program.code.size());
+  std::vector<uint32_t> key;
+  for (uint32_t v = 0; v < program.code.size(); ++v) {
+    const KernelInstruction& ins = program.code[v];
+    key.assign({static_cast<uint32_t>(ins.op), static_cast<uint32_t>(ins.source), ins.boolean ? 1u : 0u});
+    if (ins.source == OperandSource::Computed)
+      for (uint32_t a : program.args(ins)) key.push_back(classOf[a]);
+    classOf[v] = ids.try_emplace(key, static_cast<uint32_t>(ids.size())).first->second;
+  }
+  *classCount = static_cast<uint32_t>(ids.size());
+  return classOf;
+}
+
+uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+// Where a value is first used, `depth` levels up: a hash of its first user's class,
+// the operand position it takes there and (recursively) that user's own context.
+// The x, y and z differences of a Lennard-Jones pair are one class, but only the
+// pairs' x differences share a context (each is the first square of a distance):
+// packing by class and context puts the same coordinate of four pairs in a vector,
+// not the three coordinates of one pair, whose sum would then be horizontal. Only
+// the first user counts: the later ones are often adjoint sums, whose every term
+// is at another position of a chain.
+std::vector<uint64_t> useContexts(const KernelProgram& program, const std::vector<uint32_t>& classOf,
+                                  int depth) {
+  size_t count = program.code.size();
+  std::vector<std::pair<uint32_t, uint32_t>> firstUse(count, {kNone, 0});  // user, operand position
+  for (uint32_t u = 0; u < count; ++u) {
+    std::span<const uint32_t> args = program.args(program.code[u]);
+    for (uint32_t j = 0; j < args.size(); ++j)
+      if (firstUse[args[j]].first == kNone) firstUse[args[j]] = {u, j};
+  }
+  std::vector<uint64_t> context(count, 0), next(count, 0);
+  for (int level = 0; level < depth; ++level) {
+    for (uint32_t v = 0; v < count; ++v) {
+      auto [u, j] = firstUse[v];
+      next[v] = u == kNone ? 0 : mix((uint64_t{classOf[u]} << 8 | j) ^ mix(context[u]));
+    }
+    context.swap(next);
+  }
+  return context;
+}
+
+class Packer {
+ public:
+  Packer(const KernelProgram& program, unsigned width)
+      : program_(program),
+        width_(width),
+        packOf_(program.code.size(), kNone),
+        laneOf_(program.code.size(), 0) {}
+
+  // Packs each class's members in program order, `width` at a time, where a pack
+  // is worth it (see worthPacking). Classes in increasing order: operand packs are
+  // known before their users are considered.
+  void formPacks(int contextDepth) {
+    uint32_t classCount = 0;
+    std::vector<uint32_t> classOf = isomorphismClasses(program_, &classCount);
+    std::vector<uint64_t> context = useContexts(program_, classOf, contextDepth);
+    // Groups of one class and context, the classes in increasing order (each
+    // group's members in program order).
+    std::vector<std::vector<uint32_t>> members;
+    std::unordered_map<uint64_t, uint32_t> groupOf;
+    std::vector<std::vector<uint32_t>> groupsOfClass(classCount);
+    for (uint32_t v = 0; v < program_.code.size(); ++v) {
+      if (program_.code[v].source != OperandSource::Computed) continue;
+      uint64_t key = mix(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
+      auto [it, added] = groupOf.try_emplace(key, static_cast<uint32_t>(members.size()));
+      if (added) {
+        members.emplace_back();
+        groupsOfClass[classOf[v]].push_back(it->second);
+      }
+      members[it->second].push_back(v);
+    }
+    for (const std::vector<uint32_t>& groups : groupsOfClass)
+      for (uint32_t group : groups) packGroup(members[group]);
+  }
+
+  void packGroup(const std::vector<uint32_t>& list) {
+    for (size_t i = 0; i + 1 < list.size();) {
+      size_t w = std::min<size_t>(width_, list.size() - i);
+      std::span<const uint32_t> lanes(list.data() + i, w);
+      if (worthPacking(lanes)) addPack(lanes);
+      i += w;
+    }
+  }
+
+  // Operands first, each pack's members consecutive; among what is ready, the unit
+  // whose first member came first in the given order (which keeps its locality).
+  KernelProgram schedule() const {
+    uint32_t count = static_cast<uint32_t>(program_.code.size());
+    std::vector<uint32_t> unitOf(count, kNone);
+    std::vector<std::vector<uint32_t>> unitMembers = packs_;
+    for (size_t p = 0; p < packs_.size(); ++p)
+      for (uint32_t v : packs_[p]) unitOf[v] = static_cast<uint32_t>(p);
+    std::vector<uint32_t> leaves;
+    for (uint32_t v = 0; v < count; ++v) {
+      if (program_.code[v].source != OperandSource::Computed) {
+        leaves.push_back(v);
+      } else if (unitOf[v] == kNone) {
+        unitOf[v] = static_cast<uint32_t>(unitMembers.size());
+        unitMembers.push_back({v});
+      }
+    }
+    size_t units = unitMembers.size();
+    std::vector<uint32_t> waitingFor(units, 0);
+    std::vector<std::vector<uint32_t>> users(units);
+    for (size_t u = 0; u < units; ++u)
+      for (uint32_t m : unitMembers[u])
+        for (uint32_t a : program_.args(program_.code[m]))
+          if (unitOf[a] != kNone && unitOf[a] != u) {
+            users[unitOf[a]].push_back(static_cast<uint32_t>(u));
+            ++waitingFor[u];
+          }
+    using Entry = std::pair<uint32_t, uint32_t>;  // first member's position, unit
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
+    for (size_t u = 0; u < units; ++u)
+      if (waitingFor[u] == 0) ready.emplace(unitMembers[u][0], static_cast<uint32_t>(u));
+    std::vector<uint32_t> order = leaves;
+    order.reserve(count);
+    while (!ready.empty()) {
+      uint32_t u = ready.top().second;
+      ready.pop();
+      order.insert(order.end(), unitMembers[u].begin(), unitMembers[u].end());
+      for (uint32_t user : users[u])
+        if (--waitingFor[user] == 0) ready.emplace(unitMembers[user][0], user);
+    }
+    return renumbered(order);
+  }
+
+  // An estimate of the machine instructions: one per operation (a pack is one),
+  // one per lane of a gathered operand, one per packed value that a scalar uses.
+  size_t cost() const {
+    size_t total = packs_.size();
+    std::vector<bool> extracted(program_.code.size(), false);
+    for (uint32_t v = 0; v < program_.code.size(); ++v) {
+      const KernelInstruction& ins = program_.code[v];
+      if (ins.source != OperandSource::Computed) continue;
+      if (packOf_[v] == kNone) {
+        ++total;
+        for (uint32_t a : program_.args(ins))
+          if (packOf_[a] != kNone && !extracted[a]) extracted[a] = true, ++total;
+      } else if (laneOf_[v] == 0) {
+        std::span<const uint32_t> lanes = packs_[packOf_[v]];
+        for (uint32_t j = 0; j < ins.argCount; ++j)
+          if (!operandIsPacked(lanes, j) && !operandIsSplat(lanes, j)) total += lanes.size();
+      }
+    }
+    return total;
+  }
+
+  PackStatistics statistics() const {
+    PackStatistics s;
+    s.packs = packs_.size();
+    for (const auto& p : packs_) s.packedValues += p.size();
+    return s;
+  }
+
+ private:
+  // A pack pays when at least one operand comes as a vector for free: the lanes are
+  // one value (a splat), all leaves (constants, or loads that are made anyway), or
+  // exactly an earlier pack, lane for lane. An operand of other scalars costs a
+  // gather of one insert per lane.
+  bool worthPacking(std::span<const uint32_t> lanes) const {
+    const KernelInstruction& first = program_.code[lanes[0]];
+    size_t gathers = 0;
+    for (uint32_t j = 0; j < first.argCount; ++j)
+      if (!operandIsCheap(lanes, j)) ++gathers;
+    return gathers == 0 || gathers < first.argCount;
+  }
+
+  bool operandIsSplat(std::span<const uint32_t> lanes, uint32_t j) const {
+    uint32_t first = program_.args(program_.code[lanes[0]])[j];
+    for (uint32_t v : lanes)
+      if (program_.args(program_.code[v])[j] != first) return false;
+    return true;
+  }
+
+  bool operandIsPacked(std::span<const uint32_t> lanes, uint32_t j) const {
+    uint32_t first = program_.args(program_.code[lanes[0]])[j];
+    uint32_t pack = packOf_[first];
+    if (pack == kNone || packs_[pack].size() != lanes.size()) return false;
+    for (size_t k = 0; k < lanes.size(); ++k) {
+      uint32_t a = program_.args(program_.code[lanes[k]])[j];
+      if (packOf_[a] != pack || laneOf_[a] != k) return false;
+    }
+    return true;
+  }
+
+  bool operandIsCheap(std::span<const uint32_t> lanes, uint32_t j) const {
+    auto arg = [&](size_t k) { return program_.args(program_.code[lanes[k]])[j]; };
+    bool same = true, leaves = true, packed = packOf_[arg(0)] != kNone;
+    uint32_t pack = packOf_[arg(0)];
+    for (size_t k = 0; k < lanes.size(); ++k) {
+      uint32_t a = arg(k);
+      same = same && a == arg(0);
+      leaves = leaves && program_.code[a].source != OperandSource::Computed;
+      packed = packed && packOf_[a] == pack && laneOf_[a] == k;
+    }
+    return same || leaves || (packed && packs_[pack].size() == lanes.size());
+  }
+
+  void addPack(std::span<const uint32_t> lanes) {
+    for (size_t k = 0; k < lanes.size(); ++k) {
+      packOf_[lanes[k]] = static_cast<uint32_t>(packs_.size());
+      laneOf_[lanes[k]] = static_cast<uint8_t>(k);
+    }
+    packs_.emplace_back(lanes.begin(), lanes.end());
+  }
+
+  KernelProgram renumbered(const std::vector<uint32_t>& order) const {
+    std::vector<uint32_t> newNumber(program_.code.size());
+    for (uint32_t i = 0; i < order.size(); ++i) newNumber[order[i]] = i;
+    KernelProgram p;
+    p.inputNames = program_.inputNames;
+    p.paramNames = program_.paramNames;
+    p.outputNames = program_.outputNames;
+    p.code.reserve(order.size());
+    for (uint32_t v : order) {
+      KernelInstruction ins = program_.code[v];
+      std::span<const uint32_t> args = program_.args(ins);
+      ins.firstArg = static_cast<uint32_t>(p.operands.size());
+      for (uint32_t a : args) p.operands.push_back(newNumber[a]);
+      ins.width = packOf_[v] == kNone ? 1 : static_cast<uint8_t>(packs_[packOf_[v]].size());
+      ins.lane = packOf_[v] == kNone ? 0 : laneOf_[v];
+      p.code.push_back(ins);
+    }
+    for (uint32_t out : program_.outputs) p.outputs.push_back(newNumber[out]);
+    return p;
+  }
+
+  const KernelProgram& program_;
+  unsigned width_;
+  std::vector<uint32_t> packOf_;
+  std::vector<uint8_t> laneOf_;
+  std::vector<std::vector<uint32_t>> packs_;  // members in lane order
+};
+
+}  // namespace
+
+KernelProgram packIsomorphic(const KernelProgram& program, unsigned width, PackStatistics* statistics) {
+  width = std::clamp(width, 1u, 255u);
+  std::optional<Packer> best;
+  size_t bestCost = SIZE_MAX;
+  for (int depth : kContextDepths) {
+    if (width == 1 && depth > 0) break;
+    Packer packer(program, width);
+    if (width > 1) packer.formPacks(depth);
+    if (size_t c = packer.cost(); c < bestCost) bestCost = c, best.emplace(std::move(packer));
+  }
+  if (!best) best.emplace(program, width);
+  if (statistics) *statistics = best->statistics();
+  return best->schedule();
+}
+
+}  // namespace gradc
