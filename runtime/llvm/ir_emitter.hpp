@@ -52,7 +52,7 @@ bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode)
 // path has its isomorphic instructions packed into vectors of this many lanes (AVX2's
 // 4 doubles; LLVM splits them on narrower targets): see compiler/lower/vector_packs.hpp.
 // On smaller kernels LLVM's SLP vectoriser makes faster code (lennard_jones_16: 15%
-// fewer instructions a call); on lennard_jones_64 the packs run 32% fewer, on
+// fewer instructions a call); on lennard_jones_64 the packs run 26% fewer, on
 // rosenbrock_1000 41% fewer. GRADC_PACKS=0 in the environment turns them off (to
 // measure them).
 inline constexpr unsigned kVectorLanes = 4;
