@@ -80,11 +80,17 @@ KernelProgram reorderDepthFirst(const KernelProgram& program) {
   };
   for (uint32_t out : program.outputs) visit(out);
   for (uint32_t v = 0; v < count; ++v) visit(v);  // none expected: every value feeds an output
+  return reorderedProgram(program, order);
+}
 
+KernelProgram reorderedProgram(const KernelProgram& program, std::span<const uint32_t> order) {
+  std::vector<uint32_t> newNumber(program.code.size());
+  for (uint32_t i = 0; i < order.size(); ++i) newNumber[order[i]] = i;
   KernelProgram p;
   p.inputNames = program.inputNames;
   p.paramNames = program.paramNames;
   p.outputNames = program.outputNames;
+  p.code.reserve(order.size());
   for (uint32_t v : order) {
     KernelInstruction ins = program.code[v];
     std::span<const uint32_t> args = program.args(ins);

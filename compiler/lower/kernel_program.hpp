@@ -51,4 +51,8 @@ KernelProgram scheduleKernel(const ModelGraph& simplified, std::span<const size_
 // three times longer on it: so ahead of time and at -O3 only.
 KernelProgram reorderDepthFirst(const KernelProgram& program);
 
+// The same instructions in the given order (a permutation of the value numbers that
+// keeps operands first), operands and outputs renumbered.
+KernelProgram reorderedProgram(const KernelProgram& program, std::span<const uint32_t> order);
+
 }  // namespace gradc

@@ -224,16 +224,10 @@ class Packer {
   }
 
   bool operandIsCheap(std::span<const uint32_t> lanes, uint32_t j) const {
-    auto arg = [&](size_t k) { return program_.args(program_.code[lanes[k]])[j]; };
-    bool same = true, leaves = true, packed = packOf_[arg(0)] != kNone;
-    uint32_t pack = packOf_[arg(0)];
-    for (size_t k = 0; k < lanes.size(); ++k) {
-      uint32_t a = arg(k);
-      same = same && a == arg(0);
-      leaves = leaves && program_.code[a].source != OperandSource::Computed;
-      packed = packed && packOf_[a] == pack && laneOf_[a] == k;
-    }
-    return same || leaves || (packed && packs_[pack].size() == lanes.size());
+    bool leaves = std::all_of(lanes.begin(), lanes.end(), [&](uint32_t v) {
+      return program_.code[program_.args(program_.code[v])[j]].source != OperandSource::Computed;
+    });
+    return leaves || operandIsSplat(lanes, j) || operandIsPacked(lanes, j);
   }
 
   void addPack(std::span<const uint32_t> lanes) {
@@ -244,24 +238,16 @@ class Packer {
     packs_.emplace_back(lanes.begin(), lanes.end());
   }
 
+  // The program in the scheduled order, each pack's members marked with its width
+  // and their lanes.
   KernelProgram renumbered(const std::vector<uint32_t>& order) const {
-    std::vector<uint32_t> newNumber(program_.code.size());
-    for (uint32_t i = 0; i < order.size(); ++i) newNumber[order[i]] = i;
-    KernelProgram p;
-    p.inputNames = program_.inputNames;
-    p.paramNames = program_.paramNames;
-    p.outputNames = program_.outputNames;
-    p.code.reserve(order.size());
-    for (uint32_t v : order) {
-      KernelInstruction ins = program_.code[v];
-      std::span<const uint32_t> args = program_.args(ins);
-      ins.firstArg = static_cast<uint32_t>(p.operands.size());
-      for (uint32_t a : args) p.operands.push_back(newNumber[a]);
-      ins.width = packOf_[v] == kNone ? 1 : static_cast<uint8_t>(packs_[packOf_[v]].size());
-      ins.lane = packOf_[v] == kNone ? 0 : laneOf_[v];
-      p.code.push_back(ins);
+    KernelProgram p = reorderedProgram(program_, order);
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      uint32_t pack = packOf_[order[i]];
+      if (pack == kNone) continue;
+      p.code[i].width = static_cast<uint8_t>(packs_[pack].size());
+      p.code[i].lane = laneOf_[order[i]];
     }
-    for (uint32_t out : program_.outputs) p.outputs.push_back(newNumber[out]);
     return p;
   }
 
@@ -276,15 +262,15 @@ class Packer {
 
 KernelProgram packIsomorphic(const KernelProgram& program, unsigned width, PackStatistics* statistics) {
   width = std::clamp(width, 1u, 255u);
+  if (statistics) *statistics = {};
+  if (width == 1) return Packer(program, width).schedule();
   std::optional<Packer> best;
   size_t bestCost = SIZE_MAX;
   for (int depth : kContextDepths) {
-    if (width == 1 && depth > 0) break;
     Packer packer(program, width);
-    if (width > 1) packer.formPacks(depth);
+    packer.formPacks(depth);
     if (size_t c = packer.cost(); c < bestCost) bestCost = c, best.emplace(std::move(packer));
   }
-  if (!best) best.emplace(program, width);
   if (statistics) *statistics = best->statistics();
   return best->schedule();
 }

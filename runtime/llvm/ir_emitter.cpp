@@ -13,6 +13,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -362,12 +363,7 @@ class KernelEmitter {
     static constexpr Op kLaneWise[] = {Op::Add,  Op::Sub, Op::Mul,  Op::Div, Op::Neg, Op::Lt,
                                        Op::Le,   Op::Gt,  Op::Ge,   Op::Eq,  Op::Ne,  Op::Where,
                                        Op::Sqrt, Op::Abs, Op::Sign, Op::Min, Op::Max, Op::Relu};
-    if (op == Op::Pow) {  // unrolled products for a constant integer exponent
-      const llvm::ConstantFP* e = constantValue(operands[1]);
-      if (!e) return false;
-      double x = e->getValueAPF().convertToDouble();
-      return x == std::trunc(x) && std::fabs(x) <= kMaxIntegerPower;
-    }
+    if (op == Op::Pow) return unrolledExponent(operands[1]).has_value();
     return std::find(std::begin(kLaneWise), std::end(kLaneWise), op) != std::end(kLaneWise);
   }
 
@@ -377,6 +373,16 @@ class KernelEmitter {
     if (!c) return nullptr;
     if (v->getType()->isVectorTy()) c = c->getSplatValue();
     return llvm::dyn_cast_or_null<llvm::ConstantFP>(c);
+  }
+
+  // The exponent of a power that powSemantics computes as unrolled products: a
+  // constant integer of at most kMaxIntegerPower in magnitude.
+  static std::optional<double> unrolledExponent(Value* exponent) {
+    const llvm::ConstantFP* c = constantValue(exponent);
+    if (!c) return std::nullopt;
+    double e = c->getValueAPF().convertToDouble();
+    if (e != std::trunc(e) || std::fabs(e) > kMaxIntegerPower) return std::nullopt;
+    return e;
   }
 
   // Scalar, or the vector type of the pack being emitted.
@@ -508,11 +514,8 @@ class KernelEmitter {
       case Op::Div: return b.CreateFDiv(a[0], a[1]);
       case Op::Pow: {
         // powSemantics: integer exponents by binary powering, unrolled when constant.
-        if (const llvm::ConstantFP* c = constantValue(a[1])) {
-          double e = c->getValueAPF().convertToDouble();
-          if (e == std::trunc(e) && std::fabs(e) <= kMaxIntegerPower) return integerPower(a[0], e);
-          return intrinsic(llvm::Intrinsic::pow, {a[0], a[1]});
-        }
+        if (std::optional<double> e = unrolledExponent(a[1])) return integerPower(a[0], *e);
+        if (constantValue(a[1])) return intrinsic(llvm::Intrinsic::pow, {a[0], a[1]});
         return b.CreateCall(powFunction(), {a[0], a[1]});
       }
       case Op::Neg: return b.CreateFNeg(a[0]);

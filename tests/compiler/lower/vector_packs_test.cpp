@@ -40,7 +40,14 @@ void expectWellFormed(const KernelProgram& before, const KernelProgram& p) {
     EXPECT_EQ(p.code[p.outputs[k]].op, before.code[before.outputs[k]].op);
 }
 
-// Lennard-Jones over 6 particles: E and its gradient.
+// Packs `before` and checks the result is well formed.
+KernelProgram packAndCheck(const KernelProgram& before, unsigned width, PackStatistics* stats) {
+  KernelProgram p = packIsomorphic(before, width, stats);
+  expectWellFormed(before, p);
+  return p;
+}
+
+// Lennard-Jones over `particles` particles: E and its gradient.
 std::string lennardJones(int particles) {
   std::string text, energy;
   for (int i = 0; i < particles; ++i) {
@@ -64,8 +71,7 @@ std::string lennardJones(int particles) {
 TEST(VectorPacks, PacksTheSameCoordinateOfDifferentPairs) {
   KernelProgram before = programFor(lennardJones(6));
   PackStatistics stats;
-  KernelProgram p = packIsomorphic(before, 4, &stats);
-  expectWellFormed(before, p);
+  KernelProgram p = packAndCheck(before, 4, &stats);
   EXPECT_GT(stats.packs, 10u);
   EXPECT_GT(stats.packedValues, before.code.size() / 3);
   // The coordinate differences (inputs minus inputs) come in packs of one coordinate:
@@ -88,8 +94,7 @@ TEST(VectorPacks, PacksTheSameCoordinateOfDifferentPairs) {
 TEST(VectorPacks, WidthOneOnlyKeepsTheOrderValid) {
   KernelProgram before = programFor(lennardJones(4));
   PackStatistics stats;
-  KernelProgram p = packIsomorphic(before, 1, &stats);
-  expectWellFormed(before, p);
+  KernelProgram p = packAndCheck(before, 1, &stats);
   EXPECT_EQ(stats.packs, 0u);
   for (const KernelInstruction& ins : p.code) EXPECT_EQ(ins.width, 1);
 }
@@ -99,8 +104,7 @@ TEST(VectorPacks, ModelWithoutRepetitionHasNoPacks) {
   KernelProgram before =
       programFor("input x\nparam w = 2\noutput y = sin(w * x) + exp(x)\noutput d = grad(y, w)\n");
   PackStatistics stats;
-  KernelProgram p = packIsomorphic(before, 4, &stats);
-  expectWellFormed(before, p);
+  KernelProgram p = packAndCheck(before, 4, &stats);
   EXPECT_EQ(stats.packs, 0u);
 }
 
