@@ -183,6 +183,7 @@ std::string programFingerprint(const KernelProgram& program) {
     s.u32(ins.argCount);
     s.u8(ins.width);
     s.u8(ins.lane);
+    s.u8(ins.softmaxWeight);
   }
   s.u64(program.operands.size());
   for (uint32_t operand : program.operands) s.u32(operand);

@@ -17,19 +17,25 @@ double stableSoftplus(double x) {
   return std::log1p(std::exp(x));
 }
 
-double stableLogsumexp(std::span<const double> args) {
+LogsumexpParts stableLogsumexpParts(std::span<const double> args) {
   size_t top = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (std::isnan(args[i])) return args[i];
+    if (std::isnan(args[i])) return {args[i], args[i], 1};
     if (args[i] > args[top]) top = i;
   }
   double m = args[top];
-  if (std::isinf(m)) return m;  // all -inf gives -inf; any +inf gives +inf
+  if (std::isinf(m)) return {m, m, 1};  // all -inf gives -inf; any +inf gives +inf
   // m + log(1 + sum of the others' exp(a - m)): log1p keeps the small terms accurate.
   double rest = 0;
   for (size_t i = 0; i < args.size(); ++i)
     if (i != top) rest += std::exp(args[i] - m);
-  return m + std::log1p(rest);
+  return {m + std::log1p(rest), m, 1 + rest};
+}
+
+double stableLogsumexp(std::span<const double> args) { return stableLogsumexpParts(args).value; }
+
+double softmaxWeight(double x, const LogsumexpParts& parts) {
+  return std::exp(x - parts.shift) / parts.scale;
 }
 
 double nanMax(double a, double b) {

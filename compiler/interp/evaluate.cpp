@@ -1,8 +1,10 @@
 #include "compiler/interp/evaluate.hpp"
 
 #include <cassert>
+#include <unordered_map>
 
 #include "compiler/graph/op_semantics.hpp"
+#include "compiler/graph/softmax_fusion.hpp"
 #include "compiler/graph/traversal.hpp"
 
 namespace gradc {
@@ -11,6 +13,8 @@ std::vector<double> evaluate(const Graph& graph, std::span<const NodeId> roots,
                              std::span<const double> variableValues, Perturbation perturbation) {
   std::vector<double> value(graph.size(), 0.0);
   std::vector<double> args;
+  SoftmaxFusion fusion(graph);
+  std::unordered_map<NodeId, LogsumexpParts> logsumexps;  // for the softmax weights
   for (NodeId n : topologicalOrder(graph, roots)) {
     const Node& node = graph.node(n);
     if (node.op == Op::Const) {
@@ -18,10 +22,18 @@ std::vector<double> evaluate(const Graph& graph, std::span<const NodeId> roots,
     } else if (node.op == Op::Variable) {
       assert(node.payload < variableValues.size());
       value[n] = variableValues[node.payload];
+    } else if (NodeId l = fusion.logsumexpOf(n); l != kNoNode && l != perturbation.node) {
+      value[n] = softmaxWeight(value[fusion.weighted(n)], logsumexps.at(l));
     } else {
       args.clear();
       for (NodeId a : graph.args(n)) args.push_back(value[a]);
-      value[n] = evaluateOp(node.op, args);
+      if (node.op == Op::Logsumexp) {
+        LogsumexpParts parts = stableLogsumexpParts(args);
+        logsumexps.emplace(n, parts);
+        value[n] = parts.value;
+      } else {
+        value[n] = evaluateOp(node.op, args);
+      }
     }
     if (n == perturbation.node) value[n] += perturbation.delta;
   }

@@ -1,6 +1,8 @@
 // The reference interpreter: evaluates graph nodes on numbers, node by node, with
 // the op semantics of op_semantics.cpp. It runs `gradc eval` until the LLVM backend
-// exists and stays as the oracle the compiled kernels are tested against.
+// exists and stays as the oracle the compiled kernels are tested against. Like the
+// kernels, it evaluates exp(x - logsumexp(..., x, ...)) as the softmax weight
+// (compiler/graph/softmax_fusion.hpp).
 #pragma once
 
 #include <span>

@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "compiler/graph/softmax_fusion.hpp"
 #include "compiler/graph/traversal.hpp"
 
 namespace gradc {
@@ -27,6 +28,8 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
   // Increasing id is a topological order (see reorderDepthFirst for another); every
   // node becomes one instruction.
   std::vector<uint32_t> valueOf(g.size(), UINT32_MAX);
+  SoftmaxFusion fusion(g);
+  bool fused = false;
   for (NodeId n : topologicalOrder(g, roots)) {
     const Node& node = g.node(n);
     KernelInstruction ins;
@@ -37,6 +40,12 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
       ins.constant = node.value;
     } else if (node.op == Op::Variable) {
       std::tie(ins.source, ins.index) = variableSlot[node.payload];
+    } else if (NodeId l = fusion.logsumexpOf(n); l != kNoNode) {
+      ins.softmaxWeight = fused = true;
+      ins.firstArg = static_cast<uint32_t>(p.operands.size());
+      ins.argCount = 2;
+      p.operands.push_back(valueOf[fusion.weighted(n)]);
+      p.operands.push_back(valueOf[l]);
     } else {
       assert(node.op != Op::Binding && "schedule a simplified model");
       ins.firstArg = static_cast<uint32_t>(p.operands.size());
@@ -47,7 +56,19 @@ KernelProgram scheduleKernel(const ModelGraph& m, std::span<const size_t> chosen
     p.code.push_back(ins);
   }
   for (NodeId r : roots) p.outputs.push_back(valueOf[r]);
-  return p;
+  return fused ? withoutUnusedValues(p) : p;
+}
+
+KernelProgram withoutUnusedValues(const KernelProgram& program) {
+  std::vector<bool> used(program.code.size(), false);
+  for (uint32_t out : program.outputs) used[out] = true;
+  for (size_t v = program.code.size(); v-- > 0;)
+    if (used[v])
+      for (uint32_t a : program.args(program.code[v])) used[a] = true;
+  std::vector<uint32_t> order;
+  for (uint32_t v = 0; v < program.code.size(); ++v)
+    if (used[v]) order.push_back(v);
+  return order.size() == program.code.size() ? program : reorderedProgram(program, order);
 }
 
 KernelProgram reorderDepthFirst(const KernelProgram& program) {
@@ -84,7 +105,7 @@ KernelProgram reorderDepthFirst(const KernelProgram& program) {
 }
 
 KernelProgram reorderedProgram(const KernelProgram& program, std::span<const uint32_t> order) {
-  std::vector<uint32_t> newNumber(program.code.size());
+  std::vector<uint32_t> newNumber(program.code.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) newNumber[order[i]] = i;
   KernelProgram p;
   p.inputNames = program.inputNames;

@@ -28,6 +28,10 @@ struct KernelInstruction {
   // op computed as one vector operation, this one in lane `lane`. 1 and 0 alone.
   uint8_t width = 1;
   uint8_t lane = 0;
+  // An Exp whose operands are x and L = logsumexp(..., x, ...), not x - L: the
+  // softmax weight of x, computed from L's shift and scale (softmaxWeight in
+  // compiler/graph/op_semantics.hpp).
+  bool softmaxWeight = false;
 };
 
 struct KernelProgram {
@@ -41,7 +45,9 @@ struct KernelProgram {
   }
 };
 
-// The outputs with the given indices (all when empty), of a simplified model.
+// The outputs with the given indices (all when empty), of a simplified model. Every
+// node becomes one instruction, but exp(x - L) of a logsumexp L over x becomes a
+// softmax weight (and x - L is left out when nothing else uses it).
 KernelProgram scheduleKernel(const ModelGraph& simplified, std::span<const size_t> outputs = {});
 
 // The same program, depth first from the outputs: each value is computed just
@@ -52,7 +58,11 @@ KernelProgram scheduleKernel(const ModelGraph& simplified, std::span<const size_
 KernelProgram reorderDepthFirst(const KernelProgram& program);
 
 // The same instructions in the given order (a permutation of the value numbers that
-// keeps operands first), operands and outputs renumbered.
+// keeps operands first), operands and outputs renumbered. The order may leave out
+// values that no value in it and no output uses.
 KernelProgram reorderedProgram(const KernelProgram& program, std::span<const uint32_t> order);
+
+// The same program without the values that no output needs.
+KernelProgram withoutUnusedValues(const KernelProgram& program);
 
 }  // namespace gradc

@@ -33,7 +33,8 @@ std::vector<uint32_t> isomorphismClasses(const KernelProgram& program, uint32_t*
   std::vector<uint32_t> key;
   for (uint32_t v = 0; v < program.code.size(); ++v) {
     const KernelInstruction& ins = program.code[v];
-    key.assign({static_cast<uint32_t>(ins.op), static_cast<uint32_t>(ins.source), ins.boolean ? 1u : 0u});
+    key.assign({static_cast<uint32_t>(ins.op), static_cast<uint32_t>(ins.source), ins.boolean ? 1u : 0u,
+                ins.softmaxWeight ? 1u : 0u});
     if (ins.source == OperandSource::Computed)
       for (uint32_t a : program.args(ins)) key.push_back(classOf[a]);
     classOf[v] = ids.try_emplace(key, static_cast<uint32_t>(ids.size())).first->second;
@@ -99,7 +100,10 @@ class Packer {
     std::unordered_map<uint64_t, uint32_t> groupOf;
     std::vector<std::vector<uint32_t>> groupsOfClass(classCount);
     for (uint32_t v = 0; v < program_.code.size(); ++v) {
-      if (program_.code[v].source != OperandSource::Computed) continue;
+      // Logsumexps and their softmax weights are left alone: the weights read what
+      // the logsumexp computed on the way (its shift, scale and terms).
+      const KernelInstruction& ins = program_.code[v];
+      if (ins.source != OperandSource::Computed || ins.softmaxWeight || ins.op == Op::Logsumexp) continue;
       uint64_t key = mix(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
       auto [it, added] = groupOf.try_emplace(key, static_cast<uint32_t>(members.size()));
       if (added) {

@@ -152,7 +152,8 @@ class KernelEmitter {
 
   // Splits the instruction list and gives a scratch slot to every computed value used
   // outside its own chunk (a pack: one slot per lane, consecutive, so that it is
-  // stored and loaded as a vector). Slots are reused once a value's last user has run.
+  // stored and loaded as a vector; a logsumexp: three, see slotWidth). Slots are
+  // reused once a value's last user has run.
   std::vector<Chunk> planChunks() {
     uint32_t count = static_cast<uint32_t>(program_.code.size());
     uint32_t size = chunkSize();
@@ -184,18 +185,23 @@ class KernelEmitter {
         uint32_t last = 0;
         for (uint32_t m = v; m < v + ins.width; ++m) last = std::max(last, lastUse[m]);
         if (last == 0) continue;
-        std::vector<uint32_t>& free = freeSlots[ins.width];
-        if (free.empty()) free.push_back(slotCount_), slotCount_ += ins.width;
+        uint32_t width = slotWidth(ins);
+        std::vector<uint32_t>& free = freeSlots[width];
+        if (free.empty()) free.push_back(slotCount_), slotCount_ += width;
         uint32_t base = free.back();
         free.pop_back();
         for (uint32_t m = v; m < v + ins.width; ++m) slot_[m] = base + (m - v);
-        freedAfter[last].emplace_back(base, ins.width);
+        freedAfter[last].emplace_back(base, width);
       }
       // A slot read in chunk c can be written again from chunk c+1 on.
       for (auto [base, width] : freedAfter[c]) freeSlots[width].push_back(base);
     }
     return chunks;
   }
+
+  // A logsumexp's slots hold its value, shift and scale: softmax weights in later
+  // chunks need all three (LogsumexpValues).
+  static uint32_t slotWidth(const KernelInstruction& ins) { return ins.op == Op::Logsumexp ? 3 : ins.width; }
 
   // Which module of the slice count defines chunk c: contiguous runs of chunks.
   unsigned sliceOf(size_t c, size_t chunkCount) const {
@@ -268,6 +274,7 @@ class KernelEmitter {
       values.emplace(v, result);
       return result;
     };
+    std::unordered_map<uint32_t, LogsumexpValues> logsumexps;  // computed here, for softmax weights
     std::vector<Value*> operands;
     for (uint32_t v = begin; v < end; ++v) {
       const KernelInstruction& ins = program_.code[v];
@@ -287,9 +294,25 @@ class KernelEmitter {
         }
         continue;
       }
-      operands.clear();
-      for (uint32_t a : program_.args(ins)) operands.push_back(valueOf(a));
-      Value* result = emitOp(ins.op, operands);
+      Value* result = nullptr;
+      if (ins.softmaxWeight) {
+        result = softmaxWeight(program_.args(ins), valueOf, logsumexps, args);
+      } else {
+        operands.clear();
+        for (uint32_t a : program_.args(ins)) operands.push_back(valueOf(a));
+        if (ins.op == Op::Logsumexp) {
+          LogsumexpValues& parts = logsumexps[v];
+          result = logsumexp(operands, &parts);
+          std::span<const uint32_t> a = program_.args(ins);
+          for (size_t i = 0; i < a.size(); ++i) parts.termOf.emplace(a[i], parts.terms[i]);
+          if (args.scratch && slot_[v] != UINT32_MAX) {
+            builder_.CreateStore(parts.shift, elementAt(args.scratch, builder_.getInt64(slot_[v] + 1)));
+            builder_.CreateStore(parts.scale, elementAt(args.scratch, builder_.getInt64(slot_[v] + 2)));
+          }
+        } else {
+          result = emitOp(ins.op, operands);
+        }
+      }
       values.emplace(v, result);
       if (args.scratch && slot_[v] != UINT32_MAX)
         builder_.CreateStore(result, elementAt(args.scratch, builder_.getInt64(slot_[v])));
@@ -301,6 +324,37 @@ class KernelEmitter {
       bool leafAtEnd = last && program_.code[v].source != OperandSource::Computed;
       if (computedHere || leafAtEnd) builder_.CreateStore(valueOf(v), rowElement(args.outputs, k, args));
     }
+  }
+
+  // What a logsumexp computed that its softmax weights reuse (softmaxWeight in
+  // op_semantics.hpp): the shift, the scale and each operand's exp(a - shift).
+  struct LogsumexpValues {
+    Value* shift = nullptr;
+    Value* scale = nullptr;
+    std::vector<Value*> terms;                    // by operand position
+    std::unordered_map<uint32_t, Value*> termOf;  // by operand value number
+  };
+
+  // exp(x - L) as x's softmax weight: exp(x - shift) / scale, the exp already
+  // computed by L when L is in this range; else shift and scale from L's slots.
+  template <typename ValueOf>
+  Value* softmaxWeight(std::span<const uint32_t> operands, ValueOf& valueOf,
+                       const std::unordered_map<uint32_t, LogsumexpValues>& logsumexps, const Args& args) {
+    uint32_t x = operands[0], l = operands[1];
+    if (auto found = logsumexps.find(l); found != logsumexps.end()) {
+      const LogsumexpValues& parts = found->second;
+      auto term = parts.termOf.find(x);
+      Value* numerator =
+          term != parts.termOf.end()
+              ? term->second
+              : intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(valueOf(x), parts.shift)});
+      return builder_.CreateFDiv(numerator, parts.scale);
+    }
+    assert(args.scratch && slot_[l] != UINT32_MAX && "a logsumexp from an earlier chunk");
+    Value* shift = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 1)));
+    Value* scale = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 2)));
+    Value* numerator = intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(valueOf(x), shift)});
+    return builder_.CreateFDiv(numerator, scale);
   }
 
   // The pack of `width` instructions starting at v as one vector operation.
@@ -479,7 +533,8 @@ class KernelEmitter {
   }
 
   // stableLogsumexp: the first largest argument m, m + log1p(sum of the others' exp(a - m)).
-  Value* logsumexp(const std::vector<Value*>& a) {
+  // With `parts`, also what stableLogsumexpParts keeps for the softmax weights.
+  Value* logsumexp(const std::vector<Value*>& a, LogsumexpValues* parts = nullptr) {
     Value* m = a[0];
     Value* top = builder_.getInt32(0);
     Value* anyNaN = isNaN(a[0]);
@@ -491,14 +546,24 @@ class KernelEmitter {
       anyNaN = builder_.CreateOr(anyNaN, isNaN(a[i]));
       nanSum = builder_.CreateFAdd(nanSum, a[i]);
     }
+    // m, or a NaN when there is one: the terms are then also the softmax weights'
+    // numerators, and where the value is not finite, their shift is the value.
+    Value* shift = builder_.CreateSelect(anyNaN, nanSum, m);
     Value* rest = constant(0);
+    std::vector<Value*> terms;
     for (size_t i = 0; i < a.size(); ++i) {
-      Value* term = intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(a[i], m)});
+      terms.push_back(intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(a[i], shift)}));
       Value* isTop = builder_.CreateICmpEQ(top, builder_.getInt32(i));
-      rest = builder_.CreateFAdd(rest, builder_.CreateSelect(isTop, constant(0), term));
+      rest = builder_.CreateFAdd(rest, builder_.CreateSelect(isTop, constant(0), terms.back()));
     }
     Value* finite = builder_.CreateFAdd(m, libm("log1p", {rest}));
     Value* isInf = builder_.CreateFCmpOEQ(intrinsic(llvm::Intrinsic::fabs, {m}), constant(INFINITY));
+    if (parts) {
+      parts->shift = shift;
+      parts->scale = builder_.CreateSelect(builder_.CreateOr(anyNaN, isInf), constant(1),
+                                           builder_.CreateFAdd(constant(1), rest));
+      parts->terms = std::move(terms);
+    }
     return builder_.CreateSelect(anyNaN, nanSum, builder_.CreateSelect(isInf, m, finite));
   }
 

@@ -224,6 +224,63 @@ TEST(Jit, VectorPacksAgreeBitForBit) {
   }
 }
 
+// The softmax weights of a logsumexp (its derivatives) reuse the exps it computed,
+// also when they are in a later part of a split kernel (then its shift and scale
+// pass through scratch slots): the interpreter's bits at every level, at special
+// values too (ties, infinities, NaN), in batches as for single points.
+TEST(Jit, SoftmaxWeightsAgreeBitForBit) {
+  const int classes = 24;
+  std::string text = "input x, y\nparam w = 0.7\n", terms;
+  for (int k = 0; k < classes; ++k) {
+    std::string z = "z" + std::to_string(k), c = std::to_string(0.1 * k - 1);
+    text +=
+        z + " = " + c + " * x + sin(w * " + c + " + y) * tanh(x - " + c + ") + y^2 / (1 + (" + c + ")^2)\n";
+    terms += (terms.empty() ? "" : ", ") + z;
+  }
+  // A long chain after the logsumexp puts its derivatives, made later, far from it.
+  text += "l = logsumexp(" + terms + ")\nh0 = l - z3\n";
+  for (int k = 1; k <= 250; ++k)
+    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" +
+            std::to_string(k - 1) + "))\n";
+  text += "loss = h250\noutput loss\n";
+  text += "output dx = grad(loss, x)\noutput dy = grad(loss, y)\noutput dw = grad(loss, w)\n";
+  text += "output dxy = grad(grad(loss, x), y)\noutput dxw = grad(grad(loss, x), w)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram program = scheduleKernel(r.model->simplified);
+  // Some weight is more than two parts of 400 after its logsumexp: in another part.
+  uint32_t farthest = 0;
+  for (uint32_t v = 0; v < program.code.size(); ++v)
+    if (program.code[v].softmaxWeight) farthest = std::max(farthest, v - program.args(program.code[v])[1]);
+  ASSERT_GT(farthest, 800u) << program.code.size();
+  for (int level = 0; level <= 3; ++level) expectJitMatchesInterpreter(text, 20, -2, 2, level);
+
+  const ModelGraph& m = r.model->simplified;
+  std::vector<NodeId> roots;
+  for (const auto& o : m.outputs) roots.push_back(o.node);
+  auto kernel = JitKernel::compile(program);
+  const double inf = INFINITY, nan = NAN;
+  std::vector<double> xs = {0.0, -0.0, 1000.0, -1000.0, inf, -inf, nan, 3.0}, batch(m.outputs.size() * 8);
+  std::vector<double> ins(2 * xs.size());
+  for (size_t p = 0; p < xs.size(); ++p) ins[p] = xs[p], ins[xs.size() + p] = 0.5;
+  double w = 0.7;
+  kernel->batch(xs.size(), ins.data(), &w, batch.data());
+  for (size_t p = 0; p < xs.size(); ++p) {
+    double in[2] = {xs[p], 0.5};
+    std::vector<double> out(m.outputs.size());
+    (*kernel)(in, &w, out.data());
+    std::vector<double> variables(m.graph.variables().size());
+    variables[m.inputs[0]] = xs[p], variables[m.inputs[1]] = 0.5, variables[m.params[0]] = w;
+    std::vector<double> want = evaluate(m.graph, roots, variables);
+    for (size_t k = 0; k < out.size(); ++k) {
+      EXPECT_TRUE(sameDouble(out[k], want[k])) << m.outputs[k].name << " at x = " << xs[p];
+      if (std::isfinite(xs[p]))
+        EXPECT_TRUE(std::isfinite(want[k])) << m.outputs[k].name << " at x = " << xs[p];
+      EXPECT_TRUE(sameDouble(out[k], batch[k * xs.size() + p])) << m.outputs[k].name << " at x = " << xs[p];
+    }
+  }
+}
+
 TEST(Jit, CompilingAndFreeingManyKernels) {
   auto r = compileText("input x\nparam w = 2\noutput y = sin(w * x)\noutput d = grad(y, w)\n");
   ASSERT_TRUE(r.model);

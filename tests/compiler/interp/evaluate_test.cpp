@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "compiler/graph/op_semantics.hpp"
+
 namespace gradc {
 namespace {
 
@@ -35,6 +37,26 @@ TEST(Evaluate, IeeeValuesFlow) {
   NodeId f = g.div(g.constant(1), x);
   std::vector<double> v = {0};
   EXPECT_EQ(evaluate(g, std::span(&f, 1), v)[0], INFINITY);
+}
+
+// exp(x - L) over one of L's operands is L's softmax weight of x (exp(x - m) / (1 +
+// rest)), the value the kernels compute; any other exp(y - L) is exp of a difference.
+TEST(Evaluate, SoftmaxWeightsOfALogsumexp) {
+  Graph g;
+  NodeId x = g.variable(g.addVariable("x", VariableKind::Input));
+  NodeId y = g.variable(g.addVariable("y", VariableKind::Input));
+  NodeId two = g.mul(x, g.constant(2));
+  NodeId l = g.make(Op::Logsumexp, {x, two});
+  NodeId roots[] = {g.make(Op::Exp, {g.sub(x, l)}), g.make(Op::Exp, {g.sub(two, l)}),
+                    g.make(Op::Exp, {g.sub(y, l)})};
+  std::vector<double> v = {0.3, 0.3};
+  auto out = evaluate(g, roots, v);
+  std::vector<double> terms = {0.3, 0.6};
+  LogsumexpParts parts = stableLogsumexpParts(terms);
+  EXPECT_EQ(out[0], softmaxWeight(0.3, parts));
+  EXPECT_EQ(out[1], softmaxWeight(0.6, parts));
+  EXPECT_EQ(out[2], std::exp(0.3 - parts.value));
+  EXPECT_NEAR(out[0] + out[1], 1, 2e-16);
 }
 
 }  // namespace

@@ -35,6 +35,33 @@ TEST(KernelProgram, ReorderDepthFirstKeepsSubtreesTogether) {
   EXPECT_LT(product, exponential);
 }
 
+// The derivative of logsumexp, exp(x - L), becomes a softmax weight of operands x
+// and L; the difference x - L is left out when nothing else uses it.
+TEST(KernelProgram, LogsumexpDerivativesAreSoftmaxWeights) {
+  auto r = testing::compileText(
+      "input x, y\nl = logsumexp(x, 2 * y)\noutput l\noutput dx = grad(l, x)\noutput dy = grad(l, y)\n"
+      "output e = exp(y - l)\noutput d = x - l\n");
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram p = scheduleKernel(r.model->simplified);
+  expectOperandsFirst(p);
+  uint32_t l = p.outputs[0];
+  ASSERT_EQ(p.code[l].op, Op::Logsumexp);
+  uint32_t dx = p.outputs[1];
+  ASSERT_TRUE(p.code[dx].softmaxWeight);
+  EXPECT_EQ(p.code[dx].op, Op::Exp);
+  ASSERT_EQ(p.args(p.code[dx]).size(), 2u);
+  EXPECT_EQ(p.args(p.code[dx])[0], p.args(p.code[l])[0]);  // x
+  EXPECT_EQ(p.args(p.code[dx])[1], l);
+  EXPECT_FALSE(p.code[p.outputs[3]].softmaxWeight);  // y is not an operand of l: exp(y - l)
+  size_t weights = 0, differences = 0;
+  for (const KernelInstruction& ins : p.code) {
+    weights += ins.softmaxWeight;
+    differences += ins.op == Op::Sub;
+  }
+  EXPECT_EQ(weights, 2u);      // of x and of 2*y (dy is 2 times it)
+  EXPECT_EQ(differences, 2u);  // y - l, and x - l, which output d uses
+}
+
 // A million-deep chain does not overflow the stack.
 TEST(KernelProgram, ReorderDepthFirstOfAMillionDeepChain) {
   KernelProgram chain;
