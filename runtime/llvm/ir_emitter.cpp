@@ -45,8 +45,8 @@ class KernelEmitter {
     if (fastPath_) module_->addModuleFlag(llvm::Module::Warning, "gradc.fast-path", 1);
     if (largeParts_) module_->addModuleFlag(llvm::Module::Warning, "gradc.large-parts", 1);
     if (slice_.index == 0) {
-      llvm::Function* batch = emitBatch();
-      emitSinglePoint(batch);
+      emitBatch();
+      emitSinglePoint();
     } else {
       std::vector<Chunk> chunks = planChunks();
       for (size_t c = 0; c < chunks.size(); ++c)
@@ -86,12 +86,24 @@ class KernelEmitter {
       emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
     } else {
       // A very large kernel is several functions, so that LLVM's time stays linear:
-      // values crossing from one to another go through a scratch array.
-      for (size_t c = 0; c < chunks.size(); ++c) {
-        llvm::Function* part =
-            sliceOf(c, chunks.size()) == 0 ? emitChunkFunction(chunks[c], c) : chunkPrototype(c);
-        builder_.CreateCall(part, {args.n, args.p, args.inputs, args.params, args.outputs, args.scratch});
-      }
+      // values crossing from one to another go through a scratch array. The parts
+      // see one point's inputs and outputs side by side (constant offsets, where a
+      // row of a batch needs a multiply and an add for every input and output).
+      Value* pointInputs = localArray(program_.inputNames.size(), "point_inputs");
+      Value* pointOutputs = localArray(program_.outputs.size(), "point_outputs");
+      copyRows(program_.inputNames.size(), [&](Value* i) {
+        builder_.CreateStore(builder_.CreateLoad(f64_, rowElement(args.inputs, i, args)),
+                             elementAt(pointInputs, i));
+      });
+      for (size_t c = 0; c < chunks.size(); ++c)
+        parts_.push_back(sliceOf(c, chunks.size()) == 0 ? emitChunkFunction(chunks[c], c)
+                                                        : chunkPrototype(c));
+      for (llvm::Function* part : parts_)
+        builder_.CreateCall(part, {pointInputs, args.params, pointOutputs, args.scratch});
+      copyRows(program_.outputs.size(), [&](Value* k) {
+        builder_.CreateStore(builder_.CreateLoad(f64_, elementAt(pointOutputs, k)),
+                             rowElement(args.outputs, k, args));
+      });
     }
     Value* next = builder_.CreateAdd(p, builder_.getInt64(1), "next", /*HasNUW=*/true);
     p->addIncoming(next, builder_.GetInsertBlock());
@@ -102,25 +114,56 @@ class KernelEmitter {
     return f;
   }
 
+  // An array of `count` doubles (at least one) in the entry block of the function
+  // being emitted.
+  Value* localArray(size_t count, const char* name) {
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    llvm::BasicBlock& entry = builder_.GetInsertBlock()->getParent()->getEntryBlock();
+    builder_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
+    return builder_.CreateAlloca(f64_, builder_.getInt64(std::max<size_t>(count, 1)), name);
+  }
+
+  // A loop calling `body` with i = 0 .. count-1 (nothing when count is 0): a copy
+  // loop stays a few instructions whatever the number of rows.
+  template <typename Body>
+  void copyRows(size_t count, Body body) {
+    if (count == 0) return;
+    llvm::BasicBlock* before = builder_.GetInsertBlock();
+    auto* loop = llvm::BasicBlock::Create(ctx_, "row", before->getParent());
+    auto* after = llvm::BasicBlock::Create(ctx_, "rows_done", before->getParent());
+    builder_.CreateBr(loop);
+    builder_.SetInsertPoint(loop);
+    llvm::PHINode* i = builder_.CreatePHI(i64_, 2, "i");
+    i->addIncoming(builder_.getInt64(0), before);
+    body(i);
+    Value* next = builder_.CreateAdd(i, builder_.getInt64(1), "", /*HasNUW=*/true);
+    i->addIncoming(next, builder_.GetInsertBlock());
+    builder_.CreateCondBr(builder_.CreateICmpEQ(next, builder_.getInt64(count)), after, loop);
+    builder_.SetInsertPoint(after);
+  }
+
   // void NAME(const double *inputs, const double *params, double *outputs). A small
   // kernel gets its own straight-line body (no loop to enter for one point); a split
-  // kernel calls NAME_batch with n = 1 (input i of point 0 is inputs[i*1 + 0]).
-  void emitSinglePoint(llvm::Function* batch) {
+  // kernel calls its parts on the caller's arrays.
+  void emitSinglePoint() {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_, *module_);
     f->setDoesNotThrow();
     for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
-    if (slot_.empty()) {
-      Args args{builder_.getInt64(1), builder_.getInt64(0), f->getArg(0),
-                f->getArg(1),         f->getArg(2),         nullptr};
+    if (parts_.empty()) {
+      Args args{nullptr, nullptr, f->getArg(0), f->getArg(1), f->getArg(2), nullptr};
       emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
     } else {
-      builder_.CreateCall(batch, {builder_.getInt64(1), f->getArg(0), f->getArg(1), f->getArg(2)});
+      Value* scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
+      for (llvm::Function* part : parts_)
+        builder_.CreateCall(part, {f->getArg(0), f->getArg(1), f->getArg(2), scratch});
     }
     builder_.CreateRetVoid();
   }
 
+  // Rows of a batch: input i of point p at inputs[i*n + p]; n and p are null where
+  // the arrays hold one point (inputs[i]).
   struct Args {
     Value* n;
     Value* p;
@@ -211,8 +254,8 @@ class KernelEmitter {
   // A part is internal to its module, unless the kernel is several modules: then
   // it is a hidden symbol that the JIT links across them.
   llvm::Function* chunkPrototype(size_t index) {
-    auto* type =
-        llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, i64_, ptr_, ptr_, ptr_, ptr_}, false);
+    // (one point's inputs, params, one point's outputs, scratch)
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_, ptr_}, false);
     auto linkage = slice_.count > 1 ? llvm::Function::ExternalLinkage : llvm::Function::InternalLinkage;
     auto* f = llvm::Function::Create(type, linkage, name_ + "_part" + std::to_string(index), *module_);
     if (slice_.count > 1) f->setVisibility(llvm::GlobalValue::HiddenVisibility);
@@ -225,7 +268,7 @@ class KernelEmitter {
     f->addFnAttr(llvm::Attribute::NoInline);
     llvm::IRBuilderBase::InsertPointGuard guard(builder_);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
-    Args args{f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(4), f->getArg(5)};
+    Args args{nullptr, nullptr, f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3)};
     emitRange(chunk.begin, chunk.end, args);
     builder_.CreateRetVoid();
     return f;
@@ -233,7 +276,11 @@ class KernelEmitter {
 
   Value* elementAt(Value* base, Value* index) { return builder_.CreateInBoundsGEP(f64_, base, index); }
   Value* rowElement(Value* base, uint32_t row, const Args& args) {
-    return elementAt(base, builder_.CreateAdd(builder_.CreateMul(builder_.getInt64(row), args.n), args.p));
+    return rowElement(base, builder_.getInt64(row), args);
+  }
+  Value* rowElement(Value* base, Value* row, const Args& args) {
+    if (!args.n) return elementAt(base, row);
+    return elementAt(base, builder_.CreateAdd(builder_.CreateMul(row, args.n), args.p));
   }
 
   // Computes instructions [begin, end) of the current point, and stores the outputs
@@ -646,7 +693,8 @@ class KernelEmitter {
   llvm::Type* floatType_ = f64_;  // of the values emitOp works on: f64_ or a pack's vector
   llvm::IntegerType* i64_;
   llvm::PointerType* ptr_;
-  std::vector<uint32_t> slot_;  // scratch slot of each value that crosses chunks
+  std::vector<uint32_t> slot_;          // scratch slot of each value that crosses chunks
+  std::vector<llvm::Function*> parts_;  // of a split kernel, in order (set by emitBatch)
   uint32_t slotCount_ = 0;
 };
 
