@@ -178,11 +178,8 @@ struct JitKernel::Code {
 
 std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& scheduled, const KernelOptions& options) {
   // -O3 asks for the fastest code whatever the compile time (see reorderDepthFirst).
-  // On the fast path the order costs no compile time but saves some: fewer values
-  // cross parts (the 10th nested-sin derivative: 17% fewer instructions compiling).
   std::optional<KernelProgram> reordered;
-  if (options.optLevel >= 3 || runtime::useFastPath(scheduled, options.optLevel, kMode))
-    reordered = reorderDepthFirst(scheduled);
+  if (options.optLevel >= 3) reordered = reorderDepthFirst(scheduled);
   if (reordered && runtime::usePacks(*reordered, options.optLevel, kMode))
     reordered = packIsomorphic(*reordered, runtime::kVectorLanes);
   const KernelProgram& program = reordered ? *reordered : scheduled;
