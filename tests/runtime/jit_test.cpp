@@ -274,8 +274,9 @@ TEST(Jit, SoftmaxWeightsAgreeBitForBit) {
     std::vector<double> want = evaluate(m.graph, roots, variables);
     for (size_t k = 0; k < out.size(); ++k) {
       EXPECT_TRUE(sameDouble(out[k], want[k])) << m.outputs[k].name << " at x = " << xs[p];
-      if (std::isfinite(xs[p]))
+      if (std::isfinite(xs[p])) {
         EXPECT_TRUE(std::isfinite(want[k])) << m.outputs[k].name << " at x = " << xs[p];
+      }
       EXPECT_TRUE(sameDouble(out[k], batch[k * xs.size() + p])) << m.outputs[k].name << " at x = " << xs[p];
     }
   }
