@@ -61,7 +61,7 @@ class KernelEmitter {
 
  private:
   // void NAME_batch(size_t n, const double *inputs, const double *params, double *outputs)
-  llvm::Function* emitBatch() {
+  void emitBatch() {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, ptr_, ptr_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_ + "_batch", *module_);
     f->setDoesNotThrow();
@@ -111,7 +111,6 @@ class KernelEmitter {
 
     builder_.SetInsertPoint(done);
     builder_.CreateRetVoid();
-    return f;
   }
 
   // An array of `count` doubles (at least one) in the entry block of the function
@@ -382,21 +381,15 @@ class KernelEmitter {
     std::unordered_map<uint32_t, Value*> termOf;  // by operand value number
   };
 
-  // exp(x - L) as x's softmax weight: exp(x - shift) / scale, the exp already
-  // computed by L when L is in this range; else shift and scale from L's slots.
+  // exp(x - L) as x's softmax weight: exp(x - shift) / scale. When L is in this
+  // range its exp(x - shift) is reused (x is always one of L's operands: see
+  // SoftmaxFusion); else shift and scale come from L's slots.
   template <typename ValueOf>
   Value* softmaxWeight(std::span<const uint32_t> operands, ValueOf& valueOf,
                        const std::unordered_map<uint32_t, LogsumexpValues>& logsumexps, const Args& args) {
     uint32_t x = operands[0], l = operands[1];
-    if (auto found = logsumexps.find(l); found != logsumexps.end()) {
-      const LogsumexpValues& parts = found->second;
-      auto term = parts.termOf.find(x);
-      Value* numerator =
-          term != parts.termOf.end()
-              ? term->second
-              : intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(valueOf(x), parts.shift)});
-      return builder_.CreateFDiv(numerator, parts.scale);
-    }
+    if (auto found = logsumexps.find(l); found != logsumexps.end())
+      return builder_.CreateFDiv(found->second.termOf.at(x), found->second.scale);
     assert(args.scratch && slot_[l] != UINT32_MAX && "a logsumexp from an earlier chunk");
     Value* shift = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 1)));
     Value* scale = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 2)));
