@@ -4,17 +4,19 @@
 #include <cmath>
 #include <limits>
 
+#include "compiler/math/elementary.hpp"
+
 namespace gradc {
 
 double stableSigmoid(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  double e = std::exp(x);  // x < 0 or NaN: no overflow
+  if (x >= 0) return 1.0 / (1.0 + math::exp(-x));
+  double e = math::exp(x);  // x < 0 or NaN: no overflow
   return e / (1.0 + e);
 }
 
 double stableSoftplus(double x) {
-  if (x > 0) return x + std::log1p(std::exp(-x));
-  return std::log1p(std::exp(x));
+  if (x > 0) return x + std::log1p(math::exp(-x));
+  return std::log1p(math::exp(x));
 }
 
 LogsumexpParts stableLogsumexpParts(std::span<const double> args) {
@@ -28,14 +30,14 @@ LogsumexpParts stableLogsumexpParts(std::span<const double> args) {
   // m + log(1 + sum of the others' exp(a - m)): log1p keeps the small terms accurate.
   double rest = 0;
   for (size_t i = 0; i < args.size(); ++i)
-    if (i != top) rest += std::exp(args[i] - m);
+    if (i != top) rest += math::exp(args[i] - m);
   return {m + std::log1p(rest), m, 1 + rest};
 }
 
 double stableLogsumexp(std::span<const double> args) { return stableLogsumexpParts(args).value; }
 
 double softmaxWeight(double x, const LogsumexpParts& parts) {
-  return std::exp(x - parts.shift) / parts.scale;
+  return math::exp(x - parts.shift) / parts.scale;
 }
 
 double nanMax(double a, double b) {
@@ -90,10 +92,10 @@ double evaluateOp(Op op, std::span<const double> a) {
     case Op::Eq: return a[0] == a[1] ? 1.0 : 0.0;
     case Op::Ne: return a[0] != a[1] ? 1.0 : 0.0;
     case Op::Where: return a[0] != 0 ? a[1] : a[2];
-    case Op::Exp: return std::exp(a[0]);
+    case Op::Exp: return math::exp(a[0]);
     case Op::Log: return std::log(a[0]);
     case Op::Log1p: return std::log1p(a[0]);
-    case Op::Expm1: return std::expm1(a[0]);
+    case Op::Expm1: return math::expm1(a[0]);
     case Op::Sqrt: return std::sqrt(a[0]);
     case Op::Sin: return std::sin(a[0]);
     case Op::Cos: return std::cos(a[0]);
@@ -104,7 +106,7 @@ double evaluateOp(Op op, std::span<const double> a) {
     case Op::Atan2: return std::atan2(a[0], a[1]);
     case Op::Sinh: return std::sinh(a[0]);
     case Op::Cosh: return std::cosh(a[0]);
-    case Op::Tanh: return std::tanh(a[0]);
+    case Op::Tanh: return math::tanh(a[0]);
     case Op::Abs: return std::fabs(a[0]);
     case Op::Sign: return signOf(a[0]);
     case Op::Min: return nanMin(a[0], a[1]);

@@ -18,6 +18,8 @@
 #include <unordered_map>
 
 #include "compiler/graph/op_semantics.hpp"
+#include "compiler/math/exp_family.hpp"
+#include "runtime/llvm/ir_arithmetic.hpp"
 
 namespace gradc::runtime {
 namespace {
@@ -75,16 +77,18 @@ class KernelEmitter {
     auto* done = llvm::BasicBlock::Create(ctx_, "done", f);
     builder_.SetInsertPoint(entry);
     std::vector<Chunk> chunks = planChunks();
-    if (!chunks.empty()) args.scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
+    if (chunks.empty()) {
+      emitBlocks(f, loop, done);
+      return;
+    }
+    args.scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
     builder_.CreateCondBr(builder_.CreateICmpEQ(args.n, builder_.getInt64(0)), done, loop);
 
     builder_.SetInsertPoint(loop);
     llvm::PHINode* p = builder_.CreatePHI(i64_, 2, "p");
     p->addIncoming(builder_.getInt64(0), entry);
     args.p = p;
-    if (chunks.empty()) {
-      emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
-    } else {
+    {
       // A very large kernel is several functions, so that LLVM's time stays linear:
       // values crossing from one to another go through a scratch array. The parts
       // see one point's inputs and outputs side by side (constant offsets, where a
@@ -111,6 +115,82 @@ class KernelEmitter {
 
     builder_.SetInsertPoint(done);
     builder_.CreateRetVoid();
+  }
+
+  // The batch of a kernel that is one function: blocks of kVectorLanes points, each
+  // point in a lane of vectors (NAME_block), and the last n mod kVectorLanes points
+  // through local rows of that many lanes, with masked loads and stores. Lanes compute
+  // what the scalar code computes (the ops are IEEE arithmetic, selects, calls per
+  // lane, and compiler/math's functions), so a batch gives a single point's bits.
+  // `loop` and `done` are empty blocks of f; the entry block is being emitted.
+  void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done) {
+    llvm::Function* block = emitBlockFunction();
+    Value* n = f->getArg(0);
+    Value* inputs = f->getArg(1);
+    Value* params = f->getArg(2);
+    Value* outputs = f->getArg(3);
+    Value* lanes = builder_.getInt64(kVectorLanes);
+    Value* full = builder_.CreateAnd(n, builder_.getInt64(~uint64_t{kVectorLanes - 1}), "full");
+    Value* localInputs = localArray(program_.inputNames.size() * kVectorLanes, "lane_inputs");
+    Value* localOutputs = localArray(program_.outputs.size() * kVectorLanes, "lane_outputs");
+    llvm::BasicBlock* entry = builder_.GetInsertBlock();
+    auto* tail = llvm::BasicBlock::Create(ctx_, "tail", f);
+    auto* rest = llvm::BasicBlock::Create(ctx_, "rest", f);
+    builder_.CreateCondBr(builder_.CreateICmpEQ(full, builder_.getInt64(0)), tail, loop);
+
+    builder_.SetInsertPoint(loop);
+    llvm::PHINode* p = builder_.CreatePHI(i64_, 2, "p");
+    p->addIncoming(builder_.getInt64(0), entry);
+    builder_.CreateCall(block, {elementAt(inputs, p), n, params, elementAt(outputs, p)});
+    Value* next = builder_.CreateAdd(p, lanes, "next", /*HasNUW=*/true);
+    p->addIncoming(next, loop);
+    builder_.CreateCondBr(builder_.CreateICmpEQ(next, full), tail, loop);
+
+    builder_.SetInsertPoint(tail);
+    builder_.CreateCondBr(builder_.CreateICmpEQ(full, n), done, rest);
+
+    builder_.SetInsertPoint(rest);
+    auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    std::vector<llvm::Constant*> laneNumbers;
+    for (unsigned k = 0; k < kVectorLanes; ++k) laneNumbers.push_back(builder_.getInt64(k));
+    Value* mask =
+        builder_.CreateICmpULT(llvm::ConstantVector::get(laneNumbers),
+                               builder_.CreateVectorSplat(kVectorLanes, builder_.CreateSub(n, full)));
+    auto rowOf = [&](Value* base, Value* row) {  // of the last points
+      return elementAt(base, builder_.CreateAdd(builder_.CreateMul(row, n), full));
+    };
+    auto localRow = [&](Value* base, Value* row) { return elementAt(base, builder_.CreateMul(row, lanes)); };
+    copyRows(program_.inputNames.size(), [&](Value* i) {
+      Value* row = builder_.CreateMaskedLoad(vector, rowOf(inputs, i), llvm::Align(8), mask,
+                                             llvm::Constant::getNullValue(vector));
+      builder_.CreateAlignedStore(row, localRow(localInputs, i), llvm::Align(8));
+    });
+    builder_.CreateCall(block, {localInputs, lanes, params, localOutputs});
+    copyRows(program_.outputs.size(), [&](Value* k) {
+      Value* row = builder_.CreateAlignedLoad(vector, localRow(localOutputs, k), llvm::Align(8));
+      builder_.CreateMaskedStore(row, rowOf(outputs, k), llvm::Align(8), mask);
+    });
+    builder_.CreateBr(done);
+
+    builder_.SetInsertPoint(done);
+    builder_.CreateRetVoid();
+  }
+
+  // void NAME_block(const double *inputs, size_t stride, const double *params,
+  //                 double *outputs): input i of lane k at inputs[i*stride + k].
+  llvm::Function* emitBlockFunction() {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, i64_, ptr_, ptr_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name_ + "_block", *module_);
+    f->setDoesNotThrow();
+    for (unsigned i : {0u, 2u, 3u}) f->addParamAttr(i, llvm::Attribute::NoAlias);
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+    Args args{nullptr, nullptr, f->getArg(0), f->getArg(2), f->getArg(3), nullptr, f->getArg(1)};
+    floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
+    floatType_ = f64_;
+    builder_.CreateRetVoid();
+    return f;
   }
 
   // An array of `count` doubles (at least one) in the entry block of the function
@@ -162,14 +242,16 @@ class KernelEmitter {
   }
 
   // Rows of a batch: input i of point p at inputs[i*n + p]; n and p are null where
-  // the arrays hold one point (inputs[i]).
+  // the arrays hold one point (inputs[i]). With a stride, the arrays hold the
+  // points of a block, one in each lane of a vector: inputs[i*stride + lane].
   struct Args {
     Value* n;
     Value* p;
     Value* inputs;
     Value* params;
     Value* outputs;
-    Value* scratch;  // null when the kernel is one function
+    Value* scratch;           // null when the kernel is one function
+    Value* stride = nullptr;  // of a block
   };
 
   struct Chunk {
@@ -278,6 +360,7 @@ class KernelEmitter {
     return rowElement(base, builder_.getInt64(row), args);
   }
   Value* rowElement(Value* base, Value* row, const Args& args) {
+    if (args.stride) return elementAt(base, builder_.CreateMul(row, args.stride));
     if (!args.n) return elementAt(base, row);
     return elementAt(base, builder_.CreateAdd(builder_.CreateMul(row, args.n), args.p));
   }
@@ -291,7 +374,7 @@ class KernelEmitter {
       if (auto found = values.find(v); found != values.end()) return found->second;
       const KernelInstruction& ins = program_.code[v];
       Value* result = nullptr;
-      if (ins.source == OperandSource::Computed && ins.width > 1) {
+      if (ins.source == OperandSource::Computed && ins.width > 1 && !args.stride) {
         if (auto pack = vectors.find(v - ins.lane); pack != vectors.end()) {
           result = builder_.CreateExtractElement(pack->second, ins.lane);
           values.emplace(v, result);
@@ -300,17 +383,22 @@ class KernelEmitter {
       }
       switch (ins.source) {
         case OperandSource::Input:
-          result = builder_.CreateLoad(f64_, rowElement(args.inputs, ins.index, args),
-                                       program_.inputNames[ins.index]);
+          result = builder_.CreateAlignedLoad(floatType_, rowElement(args.inputs, ins.index, args),
+                                              llvm::Align(8), program_.inputNames[ins.index]);
           break;
         case OperandSource::Param:
           result =
               builder_.CreateLoad(f64_, builder_.CreateConstInBoundsGEP1_64(f64_, args.params, ins.index),
                                   program_.paramNames[ins.index]);
+          if (args.stride) result = builder_.CreateVectorSplat(kVectorLanes, result);
           break;
         case OperandSource::Constant:
-          result = ins.boolean ? static_cast<Value*>(builder_.getInt1(ins.constant != 0))
-                               : llvm::ConstantFP::get(f64_, ins.constant);
+          if (!ins.boolean) {
+            result = constant(ins.constant);
+          } else {
+            result = builder_.getInt1(ins.constant != 0);
+            if (args.stride) result = builder_.CreateVectorSplat(kVectorLanes, result);
+          }
           break;
         case OperandSource::Computed:  // from an earlier chunk
           result = builder_.CreateLoad(ins.boolean ? builder_.getInt1Ty() : f64_,
@@ -325,8 +413,8 @@ class KernelEmitter {
     for (uint32_t v = begin; v < end; ++v) {
       const KernelInstruction& ins = program_.code[v];
       if (ins.source != OperandSource::Computed) continue;  // leaves load where used
-      if (ins.width > 1) {
-        if (ins.lane != 0) continue;  // computed with the pack's first member
+      if (ins.width > 1 && !args.stride) {                  // a block computes a pack's members one by one
+        if (ins.lane != 0) continue;                        // computed with the pack's first member
         Value* pack = emitPack(v, valueOf, vectors, args);
         vectors.emplace(v, pack);
         if (args.scratch && slot_[v] != UINT32_MAX) {
@@ -368,7 +456,8 @@ class KernelEmitter {
       uint32_t v = program_.outputs[k];
       bool computedHere = v >= begin && v < end && program_.code[v].source == OperandSource::Computed;
       bool leafAtEnd = last && program_.code[v].source != OperandSource::Computed;
-      if (computedHere || leafAtEnd) builder_.CreateStore(valueOf(v), rowElement(args.outputs, k, args));
+      if (computedHere || leafAtEnd)
+        builder_.CreateAlignedStore(valueOf(v), rowElement(args.outputs, k, args), llvm::Align(8));
     }
   }
 
@@ -393,7 +482,7 @@ class KernelEmitter {
     assert(args.scratch && slot_[l] != UINT32_MAX && "a logsumexp from an earlier chunk");
     Value* shift = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 1)));
     Value* scale = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 2)));
-    Value* numerator = intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(valueOf(x), shift)});
+    Value* numerator = elementary(Op::Exp, builder_.CreateFSub(valueOf(x), shift));
     return builder_.CreateFDiv(numerator, scale);
   }
 
@@ -451,12 +540,14 @@ class KernelEmitter {
     return result;
   }
 
-  // Ops whose lowering is IEEE arithmetic, comparisons and selects only, so the same
+  // Ops whose lowering is IEEE arithmetic, comparisons, selects and the functions of
+  // compiler/math/exp_family.hpp only, so the same
   // IR on vectors computes each lane as the scalar code would.
   static bool isLaneWise(Op op, const std::vector<Value*>& operands) {
-    static constexpr Op kLaneWise[] = {Op::Add,  Op::Sub, Op::Mul,  Op::Div, Op::Neg, Op::Lt,
-                                       Op::Le,   Op::Gt,  Op::Ge,   Op::Eq,  Op::Ne,  Op::Where,
-                                       Op::Sqrt, Op::Abs, Op::Sign, Op::Min, Op::Max, Op::Relu};
+    static constexpr Op kLaneWise[] = {Op::Add,  Op::Sub,   Op::Mul,  Op::Div,    Op::Neg, Op::Lt,
+                                       Op::Le,   Op::Gt,    Op::Ge,   Op::Eq,     Op::Ne,  Op::Where,
+                                       Op::Sqrt, Op::Abs,   Op::Sign, Op::Min,    Op::Max, Op::Relu,
+                                       Op::Exp,  Op::Expm1, Op::Tanh, Op::Sigmoid};
     if (op == Op::Pow) return unrolledExponent(operands[1]).has_value();
     return std::find(std::begin(kLaneWise), std::end(kLaneWise), op) != std::end(kLaneWise);
   }
@@ -484,7 +575,34 @@ class KernelEmitter {
   Value* intrinsic(llvm::Intrinsic::ID id, std::vector<Value*> args) {
     return builder_.CreateIntrinsic(id, {args[0]->getType()}, args);
   }
-  Value* libm(const char* name, std::vector<Value*> args) {
+  // An i32 of the shape of the values being emitted (a vector in a block).
+  Value* index(uint32_t i) {
+    Value* scalar = builder_.getInt32(i);
+    if (auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(floatType_))
+      return builder_.CreateVectorSplat(vector->getNumElements(), scalar);
+    return scalar;
+  }
+  // `scalar` on each lane of vector operands (on scalars: once).
+  template <typename Scalar>
+  Value* perLane(const std::vector<Value*>& args, Scalar scalar) {
+    auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(args[0]->getType());
+    if (!vector) return scalar(args);
+    Value* result = nullptr;
+    std::vector<Value*> lane(args.size());
+    for (unsigned k = 0; k < vector->getNumElements(); ++k) {
+      for (size_t j = 0; j < args.size(); ++j) lane[j] = builder_.CreateExtractElement(args[j], k);
+      Value* value = scalar(lane);
+      if (!result)
+        result =
+            llvm::PoisonValue::get(llvm::FixedVectorType::get(value->getType(), vector->getNumElements()));
+      result = builder_.CreateInsertElement(result, value, k);
+    }
+    return result;
+  }
+  Value* libm(const char* name, const std::vector<Value*>& args) {
+    return perLane(args, [&](const std::vector<Value*>& lane) { return scalarLibm(name, lane); });
+  }
+  Value* scalarLibm(const char* name, const std::vector<Value*>& args) {
     std::vector<llvm::Type*> types(args.size(), f64_);
     llvm::FunctionCallee callee =
         module_->getOrInsertFunction(name, llvm::FunctionType::get(f64_, types, false));
@@ -515,6 +633,37 @@ class KernelEmitter {
     return e < 0 ? builder_.CreateFDiv(constant(1), result) : result;
   }
 
+  // exp, expm1 or tanh of x (a double or a vector) as compiler/math computes them: a
+  // call to an internal function of the module, one for each op and type, that LLVM's
+  // inliner may inline (a call keeps the fast path's code small).
+  Value* elementary(Op op, Value* x) {
+    llvm::Type* type = x->getType();
+    auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(type);
+    std::string name = std::string("gradc.") +
+                       (op == Op::Exp     ? "exp"
+                        : op == Op::Expm1 ? "expm1"
+                                          : "tanh") +
+                       (vector ? ".v" + std::to_string(vector->getNumElements()) : std::string());
+    llvm::Function* f = module_->getFunction(name);
+    if (!f) {
+      f = llvm::Function::Create(llvm::FunctionType::get(type, {type}, false),
+                                 llvm::Function::InternalLinkage, name, *module_);
+      f->setDoesNotThrow();
+      f->setDoesNotAccessMemory();
+      f->setWillReturn();
+      llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+      builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+      IrArithmetic arithmetic{builder_, type};
+      Value* arg = f->getArg(0);
+      builder_.CreateRet(op == Op::Exp     ? math::exp(arithmetic, arg)
+                         : op == Op::Expm1 ? math::expm1(arithmetic, arg)
+                                           : math::tanh(arithmetic, arg));
+    }
+    auto* call = builder_.CreateCall(f, {x});
+    call->setDoesNotAccessMemory();
+    return call;
+  }
+
   // x^y for a runtime y: an internal function with powSemantics's loop.
   llvm::Function* powFunction() {
     if (llvm::Function* f = module_->getFunction("gradc.pow")) return f;
@@ -523,6 +672,8 @@ class KernelEmitter {
     f->setDoesNotThrow();
     f->setDoesNotAccessMemory();
     llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    llvm::Type* outer = floatType_;  // the body is scalar, also when first called from a block
+    floatType_ = f64_;
     auto& b = builder_;
     Value* x = f->getArg(0);
     Value* y = f->getArg(1);
@@ -562,6 +713,7 @@ class KernelEmitter {
     b.SetInsertPoint(done);
     Value* negative = b.CreateFCmpOLT(y, constant(0));
     b.CreateRet(b.CreateSelect(negative, b.CreateFDiv(constant(1), updated), updated));
+    floatType_ = outer;
     return f;
   }
 
@@ -576,13 +728,13 @@ class KernelEmitter {
   // With `parts`, also what stableLogsumexpParts keeps for the softmax weights.
   Value* logsumexp(const std::vector<Value*>& a, LogsumexpValues* parts = nullptr) {
     Value* m = a[0];
-    Value* top = builder_.getInt32(0);
+    Value* top = index(0);
     Value* anyNaN = isNaN(a[0]);
     Value* nanSum = a[0];
     for (size_t i = 1; i < a.size(); ++i) {
       Value* greater = builder_.CreateFCmpOGT(a[i], m);
       m = builder_.CreateSelect(greater, a[i], m);
-      top = builder_.CreateSelect(greater, builder_.getInt32(i), top);
+      top = builder_.CreateSelect(greater, index(i), top);
       anyNaN = builder_.CreateOr(anyNaN, isNaN(a[i]));
       nanSum = builder_.CreateFAdd(nanSum, a[i]);
     }
@@ -592,8 +744,8 @@ class KernelEmitter {
     Value* rest = constant(0);
     std::vector<Value*> terms;
     for (size_t i = 0; i < a.size(); ++i) {
-      terms.push_back(intrinsic(llvm::Intrinsic::exp, {builder_.CreateFSub(a[i], shift)}));
-      Value* isTop = builder_.CreateICmpEQ(top, builder_.getInt32(i));
+      terms.push_back(elementary(Op::Exp, builder_.CreateFSub(a[i], shift)));
+      Value* isTop = builder_.CreateICmpEQ(top, index(i));
       rest = builder_.CreateFAdd(rest, builder_.CreateSelect(isTop, constant(0), terms.back()));
     }
     Value* finite = builder_.CreateFAdd(m, libm("log1p", {rest}));
@@ -621,7 +773,7 @@ class KernelEmitter {
         // powSemantics: integer exponents by binary powering, unrolled when constant.
         if (std::optional<double> e = unrolledExponent(a[1])) return integerPower(a[0], *e);
         if (constantValue(a[1])) return intrinsic(llvm::Intrinsic::pow, {a[0], a[1]});
-        return b.CreateCall(powFunction(), {a[0], a[1]});
+        return perLane(a, [&](const std::vector<Value*>& lane) { return b.CreateCall(powFunction(), lane); });
       }
       case Op::Neg: return b.CreateFNeg(a[0]);
       case Op::Lt: return b.CreateFCmpOLT(a[0], a[1]);
@@ -631,10 +783,10 @@ class KernelEmitter {
       case Op::Eq: return b.CreateFCmpOEQ(a[0], a[1]);
       case Op::Ne: return b.CreateFCmpUNE(a[0], a[1]);
       case Op::Where: return b.CreateSelect(a[0], a[1], a[2]);
-      case Op::Exp: return intrinsic(llvm::Intrinsic::exp, a);
+      case Op::Exp: return elementary(Op::Exp, a[0]);
       case Op::Log: return intrinsic(llvm::Intrinsic::log, a);
       case Op::Log1p: return libm("log1p", a);
-      case Op::Expm1: return libm("expm1", a);
+      case Op::Expm1: return elementary(Op::Expm1, a[0]);
       case Op::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, a);
       case Op::Sin: return intrinsic(llvm::Intrinsic::sin, a);
       case Op::Cos: return intrinsic(llvm::Intrinsic::cos, a);
@@ -645,7 +797,7 @@ class KernelEmitter {
       case Op::Atan2: return libm("atan2", a);
       case Op::Sinh: return libm("sinh", a);
       case Op::Cosh: return libm("cosh", a);
-      case Op::Tanh: return libm("tanh", a);
+      case Op::Tanh: return elementary(Op::Tanh, a[0]);
       case Op::Abs: return intrinsic(llvm::Intrinsic::fabs, a);
       case Op::Sign: {
         Value* zeroOrNaN = b.CreateSelect(isNaN(a[0]), a[0], constant(0));
@@ -657,13 +809,13 @@ class KernelEmitter {
       case Op::Hypot: return libm("hypot", a);
       case Op::Sigmoid: {
         Value* nonNegative = b.CreateFCmpOGE(a[0], constant(0));
-        Value* e = intrinsic(llvm::Intrinsic::exp, {b.CreateSelect(nonNegative, b.CreateFNeg(a[0]), a[0])});
+        Value* e = elementary(Op::Exp, b.CreateSelect(nonNegative, b.CreateFNeg(a[0]), a[0]));
         Value* onePlus = b.CreateFAdd(constant(1), e);
         return b.CreateSelect(nonNegative, b.CreateFDiv(constant(1), onePlus), b.CreateFDiv(e, onePlus));
       }
       case Op::Softplus: {
         Value* positive = b.CreateFCmpOGT(a[0], constant(0));
-        Value* e = intrinsic(llvm::Intrinsic::exp, {b.CreateSelect(positive, b.CreateFNeg(a[0]), a[0])});
+        Value* e = elementary(Op::Exp, b.CreateSelect(positive, b.CreateFNeg(a[0]), a[0]));
         Value* l = libm("log1p", {e});
         return b.CreateSelect(positive, b.CreateFAdd(a[0], l), l);
       }
@@ -762,7 +914,7 @@ const std::vector<std::string>& mathLibraryFunctions() {
   static const std::vector<std::string> names = {
       "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
       "cosh", "tanh", "hypot", "erf", "pow", "fabs", "sincos", "exp2", "log2", "log10", "cbrt", "fmod",
-      "floor", "ceil", "round", "trunc", "fmin", "fmax",
+      "floor", "ceil", "round", "roundeven", "trunc", "fmin", "fmax",
       // LLVM turns loops that fill arrays into these.
       "memset", "memcpy", "memmove"};
   return names;

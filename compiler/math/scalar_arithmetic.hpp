@@ -1,0 +1,36 @@
+// The arithmetic backend of exp_family.hpp on doubles: what constant folding and the
+// interpreter compute. Each operation is one IEEE operation, rounded once (the build
+// passes -ffp-contract=off, so no multiply and add are fused).
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+namespace gradc::math {
+
+struct ScalarArithmetic {
+  using Real = double;
+  using Mask = bool;
+
+  static double constant(double c) { return c; }
+  static double add(double a, double b) { return a + b; }
+  static double sub(double a, double b) { return a - b; }
+  static double mul(double a, double b) { return a * b; }
+  static double div(double a, double b) { return a / b; }
+  static double negate(double a) { return -a; }
+  static double abs(double a) { return std::fabs(a); }
+  static double copySign(double magnitude, double sign) { return std::copysign(magnitude, sign); }
+  static double roundEven(double a) { return std::nearbyint(a); }  // the default rounding mode: to even
+  static double powerOfTwo(double k) {
+    return std::bit_cast<double>(static_cast<uint64_t>(static_cast<int64_t>(k) + 1023) << 52);
+  }
+  static bool less(double a, double b) { return a < b; }
+  static bool greater(double a, double b) { return a > b; }
+  static bool equal(double a, double b) { return a == b; }
+  static bool isNaN(double a) { return std::isnan(a); }
+  static bool both(bool a, bool b) { return a && b; }
+  static double select(bool m, double a, double b) { return m ? a : b; }
+};
+
+}  // namespace gradc::math

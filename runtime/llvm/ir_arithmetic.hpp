@@ -1,0 +1,55 @@
+// The arithmetic backend of compiler/math/exp_family.hpp in LLVM IR: the same
+// operations as ScalarArithmetic, on a double or on a vector of doubles (each lane
+// computed as the scalar code would be), with no fast-math flags. Only the code
+// generator includes it.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+
+namespace gradc::runtime {
+
+struct IrArithmetic {
+  using Real = llvm::Value*;
+  using Mask = llvm::Value*;
+
+  llvm::IRBuilder<>& b;
+  llvm::Type* type;  // double, or a vector of doubles
+
+  Real constant(double c) const { return llvm::ConstantFP::get(type, c); }
+  Real add(Real x, Real y) const { return b.CreateFAdd(x, y); }
+  Real sub(Real x, Real y) const { return b.CreateFSub(x, y); }
+  Real mul(Real x, Real y) const { return b.CreateFMul(x, y); }
+  Real div(Real x, Real y) const { return b.CreateFDiv(x, y); }
+  Real negate(Real x) const { return b.CreateFNeg(x); }
+  Real abs(Real x) const { return intrinsic(llvm::Intrinsic::fabs, {x}); }
+  Real copySign(Real magnitude, Real sign) const {
+    return intrinsic(llvm::Intrinsic::copysign, {magnitude, sign});
+  }
+  Real roundEven(Real x) const { return intrinsic(llvm::Intrinsic::roundeven, {x}); }
+  // 2^k as the bits (k + 1023) << 52.
+  Real powerOfTwo(Real k) const {
+    llvm::Type* integer = integerType();
+    llvm::Value* biased = b.CreateAdd(b.CreateFPToSI(k, integer), llvm::ConstantInt::get(integer, 1023));
+    return b.CreateBitCast(b.CreateShl(biased, llvm::ConstantInt::get(integer, 52)), type);
+  }
+  Mask less(Real x, Real y) const { return b.CreateFCmpOLT(x, y); }
+  Mask greater(Real x, Real y) const { return b.CreateFCmpOGT(x, y); }
+  Mask equal(Real x, Real y) const { return b.CreateFCmpOEQ(x, y); }
+  Mask isNaN(Real x) const { return b.CreateFCmpUNO(x, x); }
+  Mask both(Mask x, Mask y) const { return b.CreateAnd(x, y); }
+  Real select(Mask m, Real x, Real y) const { return b.CreateSelect(m, x, y); }
+
+ private:
+  Real intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args) const {
+    return b.CreateIntrinsic(id, {type}, args);
+  }
+  llvm::Type* integerType() const {
+    llvm::Type* i64 = b.getInt64Ty();
+    if (auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(type))
+      return llvm::FixedVectorType::get(i64, vector->getNumElements());
+    return i64;
+  }
+};
+
+}  // namespace gradc::runtime
