@@ -130,6 +130,32 @@ TEST(Jit, BatchMatchesSinglePoints) {
   }
 }
 
+// A batch runs kVectorLanes points in the lanes of vectors and the rest through
+// masked rows: at every size up to three blocks, with special values mixed into the
+// lanes, at -O0 and -O3 (packs), every output has the single point's bits.
+TEST(Jit, BatchLanesMatchSinglePointsAtEverySize) {
+  auto r = compileText(kEveryOp);
+  ASSERT_TRUE(r.model);
+  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 800, -800, 0.25, -19.5, 3};
+  for (int level : {0, 3}) {
+    auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {level});
+    size_t ni = kernel->numInputs(), no = kernel->numOutputs();
+    for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
+      std::vector<double> inputs(ni * n), params = {0.25}, outputs(no * n, -1);
+      for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
+      kernel->batch(n, inputs.data(), params.data(), outputs.data());
+      for (size_t p = 0; p < n; ++p) {
+        double in[2] = {inputs[p], inputs[n + p]}, out[16];
+        (*kernel)(in, params.data(), out);
+        for (size_t k = 0; k < no; ++k)
+          ASSERT_TRUE(sameDouble(out[k], outputs[k * n + p]))
+              << "-O" << level << ", n " << n << ", point " << p << ", output " << kernel->outputNames()[k]
+              << ": " << out[k] << " vs " << outputs[k * n + p];
+      }
+    }
+  }
+}
+
 TEST(Jit, EightThreadsAtOnce) {
   auto r = compileText(kEveryOp);
   ASSERT_TRUE(r.model);
