@@ -2,7 +2,8 @@
 // no branches, over an arithmetic backend A: ScalarArithmetic (doubles, for constant
 // folding and the interpreter) or the code generator's IrArithmetic (LLVM IR on a
 // scalar or on a vector of lanes). Every backend performs the same operations in the
-// same order, each rounded once (no fused multiply-add), so a kernel, its batches
+// same order, each rounded once (a fused multiply-add only where the algorithm says
+// so, never by contraction), so a kernel, its batches
 // (points in vector lanes) and the interpreter agree bit for bit, and a batch needs
 // no scalar library call for these functions.
 //
@@ -13,10 +14,14 @@
 //
 // A backend provides, for its Real and Mask types:
 //   Real constant(double); add, sub, mul, div (Real, Real); Real negate(Real), abs(Real);
+//   Real fusedMultiplyAdd(Real x, Real y, Real z): x y + z rounded once;
 //   Real copySign(Real magnitude, Real sign); Real roundEven(Real);
 //   Real powerOfTwo(Real k): 2^k for an integral k in [-1022, 1023];
 //   Mask less, greater, equal (Real, Real); Mask isNaN(Real); Mask both(Mask, Mask);
-//   Real select(Mask, Real, Real).
+//   Real select(Mask, Real, Real);
+//   Real when(Mask m, Fast fast, General general): general(), which is valid for every
+//   argument; where m holds, fast() gives the same bits, and a backend of scalars may
+//   branch to it (the vector backend computes general() on every lane).
 #pragma once
 
 #include <cstddef>
@@ -33,21 +38,32 @@ inline constexpr double kExpUnderflow = -7.45133219101941108420e+02;
 inline constexpr double kExpP[] = {1.66666666666666019037e-01, -2.77777777770155933842e-03,
                                    6.61375632143793436117e-05, -1.65339022054652515390e-06,
                                    4.13813679705723846039e-08};
-inline constexpr double kExpm1Q[] = {-3.33333333333331316428e-02, 1.58730158725481460165e-03,
-                                     -7.93650757867487942473e-05, 4.00821782732936239552e-06,
-                                     -2.01099218183624371326e-07};
+inline constexpr double kExpm1R[] = {1,
+                                     -3.33333333333331316428e-02,
+                                     1.58730158725481460165e-03,
+                                     -7.93650757867487942473e-05,
+                                     4.00821782732936239552e-06,
+                                     -2.01099218183624371326e-07};      // 1 and fdlibm's Q1..Q5
 inline constexpr double kExpm1Saturates = -3.88162421113569373274e+01;  // -56 ln 2: expm1 is -1 below
 inline constexpr double kExpm1Tiny = 0x1p-54;                           // expm1(x) is x below
 inline constexpr double kTanhOne = 20;                                  // tanh(x) rounds to 1 above
 inline constexpr double kTanhMiddle = 0.25541281188299534160;           // log(5/3)/2
 }  // namespace fdlibm
 
-// c0 + t (c1 + t (c2 + ...)), Horner's rule from the highest coefficient.
+// c[0] + c[1] t + ... + c[N-1] t^(N-1) by Estrin's scheme: pairs c[i] + c[i+1] t as
+// fused multiply-adds, combined with t^2 and t^4, so that the latency is that of
+// three or four operations, not of N - 1 as by Horner's rule (these functions sit
+// on the critical path of kernels such as a deep tanh network). N is 5 or 6.
 template <class A, std::size_t N>
-typename A::Real horner(A& a, typename A::Real t, const double (&c)[N]) {
-  typename A::Real sum = a.constant(c[N - 1]);
-  for (std::size_t i = N - 1; i-- > 0;) sum = a.add(a.constant(c[i]), a.mul(t, sum));
-  return sum;
+typename A::Real estrin(A& a, typename A::Real t, const double (&c)[N]) {
+  static_assert(N == 5 || N == 6);
+  using Real = typename A::Real;
+  Real t2 = a.mul(t, t);
+  Real t4 = a.mul(t2, t2);
+  Real low = a.fusedMultiplyAdd(t2, a.fusedMultiplyAdd(t, a.constant(c[3]), a.constant(c[2])),
+                                a.fusedMultiplyAdd(t, a.constant(c[1]), a.constant(c[0])));
+  Real high = N == 6 ? a.fusedMultiplyAdd(t, a.constant(c[N - 1]), a.constant(c[4])) : a.constant(c[4]);
+  return a.fusedMultiplyAdd(t4, high, low);
 }
 
 // round(x / ln 2), and the same clamped to [lowest, highest] for forming powers of
@@ -80,11 +96,11 @@ typename A::Real exp(A& a, typename A::Real x) {
   using namespace fdlibm;
   using Real = typename A::Real;
   Real k = reductionExponent(a, x);
-  Real hi = a.sub(x, a.mul(k, a.constant(kLn2Hi)));
+  Real hi = a.fusedMultiplyAdd(a.negate(k), a.constant(kLn2Hi), x);  // k kLn2Hi is exact anyway
   Real lo = a.mul(k, a.constant(kLn2Lo));
   Real r = a.sub(hi, lo);
   Real t = a.mul(r, r);
-  Real c = a.sub(r, a.mul(t, horner(a, t, kExpP)));
+  Real c = a.sub(r, a.mul(t, estrin(a, t, kExpP)));
   Real quotient = a.div(a.mul(r, c), a.sub(a.constant(2), c));
   Real y = a.sub(a.constant(1), a.sub(a.sub(lo, quotient), hi));
   Real result = scaleByPowerOfTwo(a, y, clamped(a, k, -1100, 1100));
@@ -93,30 +109,29 @@ typename A::Real exp(A& a, typename A::Real x) {
   return a.select(a.less(x, a.constant(kExpUnderflow)), a.constant(0), result);
 }
 
-// e^x - 1 (after fdlibm s_expm1.c) for x in [-0.6, 40], where tanh needs it: the
-// same reduction, m = e^r - 1 from a rational approximation of r (e^r + 1) / (e^r - 1)
-// corrected for r's rounding error, and 2^k (m + 1) - 1 arranged as fdlibm does for
-// each range of k, so that the "- 1" cancels no significant digit. Also returns m and
-// k, from which expm1 finishes the other ranges.
+// e^x - 1 (after fdlibm s_expm1.c) for the reduction exponent k (round(x / ln 2)),
+// for x below 1000 ln 2: the same reduction as exp, m = e^r - 1 from a rational
+// approximation of r (e^r + 1) / (e^r - 1) corrected for r's rounding error, and
+// 2^k (m + 1) - 1 arranged as fdlibm does for each range of k, so that the "- 1"
+// cancels no significant digit. Also returns m, from which expm1 finishes above.
 template <class A>
 struct Expm1Parts {
-  typename A::Real value, m, k;
+  typename A::Real value, m;
 };
 template <class A>
-Expm1Parts<A> expm1Core(A& a, typename A::Real x) {
+Expm1Parts<A> expm1Reduced(A& a, typename A::Real x, typename A::Real k) {
   using namespace fdlibm;
   using Real = typename A::Real;
-  Real k = reductionExponent(a, x);
-  Real hi = a.sub(x, a.mul(k, a.constant(kLn2Hi)));
+  Real hi = a.fusedMultiplyAdd(a.negate(k), a.constant(kLn2Hi), x);  // k kLn2Hi is exact anyway
   Real lo = a.mul(k, a.constant(kLn2Lo));
   Real r = a.sub(hi, lo);
   Real c = a.sub(a.sub(hi, r), lo);  // the rounding error of r (0 when k is 0)
   Real hfx = a.mul(a.constant(0.5), r);
   Real hxs = a.mul(r, hfx);
-  Real r1 = a.add(a.constant(1), a.mul(hxs, horner(a, hxs, kExpm1Q)));
-  Real t = a.sub(a.constant(3), a.mul(r1, hfx));
-  Real e = a.mul(hxs, a.div(a.sub(r1, t), a.sub(a.constant(6), a.mul(r, t))));
-  Real correction = a.sub(a.sub(a.mul(r, a.sub(e, c)), c), hxs);
+  Real r1 = estrin(a, hxs, kExpm1R);  // 1 + hxs (Q1 + hxs (Q2 + ...))
+  Real t = a.fusedMultiplyAdd(a.negate(r1), hfx, a.constant(3));
+  Real e = a.mul(hxs, a.div(a.sub(r1, t), a.fusedMultiplyAdd(a.negate(r), t, a.constant(6))));
+  Real correction = a.sub(a.fusedMultiplyAdd(r, a.sub(e, c), a.negate(c)), hxs);
   Real m = a.sub(r, correction);
   // 2^k (m + 1) - 1, rounded once: 2^k (m + (1 - 2^-k)) below k = 20 (1 - 2^-k is
   // exact), 2^k ((r - (correction + 2^-k)) + 1) from there.
@@ -127,23 +142,47 @@ Expm1Parts<A> expm1Core(A& a, typename A::Real x) {
   // k = 1 and m < -0.25: 2 ((r + 1/2) - correction) keeps the last bit that 2m + 1 loses.
   Real atOne = a.mul(a.constant(2), a.sub(a.add(r, a.constant(0.5)), correction));
   below20 = a.select(a.both(a.equal(k, a.constant(1)), a.less(r, a.constant(-0.25))), atOne, below20);
-  return {a.select(a.less(k, a.constant(20)), below20, from20), m, k};
+  return {a.select(a.less(k, a.constant(20)), below20, from20), m};
 }
 
-// e^x - 1 everywhere: expm1Core, and where 2^k overflows (k > 1000), 2^k (m + 1) - 1
+// expm1Reduced with k found, for x in [-40, 40]. Where |x| < 0.34, k is 0, and where
+// 0.35 < |x| < 1.03 it is the sign of x: a scalar backend may branch to those (no
+// rounding to find k, and everything that depends on k folds), a vector computes the
+// general case, which gives the same bits.
+template <class A>
+typename A::Real expm1Moderate(A& a, typename A::Real x) {
+  using Real = typename A::Real;
+  Real ax = a.abs(x);
+  auto withK = [&](double k) { return [&a, x, k] { return expm1Reduced(a, x, a.constant(k)).value; }; };
+  auto general = [&] { return expm1Reduced(a, x, reductionExponent(a, x)).value; };
+  auto nearOne = a.both(a.greater(ax, a.constant(0.35)), a.less(ax, a.constant(1.03)));
+  return a.when(a.less(ax, a.constant(0.34)), withK(0), [&] {
+    return a.when(a.both(nearOne, a.greater(x, a.constant(0))), withK(1),
+                  [&] { return a.when(a.both(nearOne, a.less(x, a.constant(0))), withK(-1), general); });
+  });
+}
+
+// e^x - 1 everywhere: expm1Moderate for |x| < 38, and where 2^k overflows (k > 1000), 2^k (m + 1) - 1
 // in two scaling steps; x itself below 2^-54 (also -0), -1 below -56 ln 2.
 template <class A>
 typename A::Real expm1(A& a, typename A::Real x) {
   using namespace fdlibm;
   using Real = typename A::Real;
-  Expm1Parts<A> core = expm1Core(a, x);
-  Real huge = a.sub(scaleByPowerOfTwo(a, a.add(core.m, a.constant(1)), clamped(a, core.k, -1100, 1100)),
-                    a.constant(1));
-  Real result = a.select(a.greater(core.k, a.constant(1000)), huge, core.value);
-  result = a.select(a.less(a.abs(x), a.constant(kExpm1Tiny)), x, result);
-  result = a.select(a.greater(x, a.constant(kExpOverflow)),
-                    a.constant(std::numeric_limits<double>::infinity()), result);
-  return a.select(a.less(x, a.constant(kExpm1Saturates)), a.constant(-1), result);
+  Real ax = a.abs(x);
+  return a.when(
+      a.less(ax, a.constant(38)),  // where none of the rare cases below can arise
+      [&] { return a.select(a.less(ax, a.constant(kExpm1Tiny)), x, expm1Moderate(a, x)); },
+      [&] {
+        Real k = reductionExponent(a, x);
+        Expm1Parts<A> reduced = expm1Reduced(a, x, k);
+        Real huge = a.sub(scaleByPowerOfTwo(a, a.add(reduced.m, a.constant(1)), clamped(a, k, -1100, 1100)),
+                          a.constant(1));
+        Real result = a.select(a.greater(k, a.constant(1000)), huge, reduced.value);
+        result = a.select(a.less(ax, a.constant(kExpm1Tiny)), x, result);
+        result = a.select(a.greater(x, a.constant(kExpOverflow)),
+                          a.constant(std::numeric_limits<double>::infinity()), result);
+        return a.select(a.less(x, a.constant(kExpm1Saturates)), a.constant(-1), result);
+      });
 }
 
 // tanh x = (e^2|x| - 1) / (e^2|x| + 1) with the sign of x; below log(5/3)/2 from
@@ -157,7 +196,7 @@ typename A::Real tanh(A& a, typename A::Real x) {
   Real ax = a.abs(x);
   ax = a.select(a.greater(ax, a.constant(kTanhOne)), a.constant(kTanhOne), ax);
   Real twice = a.mul(a.constant(2), ax);
-  Real e = expm1Core(a, a.select(a.greater(ax, a.constant(kTanhMiddle)), twice, a.negate(twice))).value;
+  Real e = expm1Moderate(a, a.select(a.greater(ax, a.constant(kTanhMiddle)), twice, a.negate(twice)));
   return a.copySign(a.div(a.abs(e), a.add(e, a.constant(2))), x);
 }
 

@@ -20,6 +20,7 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
 // Chooses the code generator's optimisation for this module and -O level (very
 // large kernels get the fast path: the instruction scheduler's time grows faster
 // than a function's size), then emits machine code.
-std::string emitMachineCode(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, MachineCodeKind kind);
+std::string emitMachineCode(llvm::Module& module, llvm::TargetMachine& machine, int optLevel,
+                            MachineCodeKind kind);
 
 }  // namespace gradc::runtime

@@ -22,6 +22,7 @@ struct IrArithmetic {
   Real mul(Real x, Real y) const { return b.CreateFMul(x, y); }
   Real div(Real x, Real y) const { return b.CreateFDiv(x, y); }
   Real negate(Real x) const { return b.CreateFNeg(x); }
+  Real fusedMultiplyAdd(Real x, Real y, Real z) const { return intrinsic(llvm::Intrinsic::fma, {x, y, z}); }
   Real abs(Real x) const { return intrinsic(llvm::Intrinsic::fabs, {x}); }
   Real copySign(Real magnitude, Real sign) const {
     return intrinsic(llvm::Intrinsic::copysign, {magnitude, sign});
@@ -39,6 +40,29 @@ struct IrArithmetic {
   Mask isNaN(Real x) const { return b.CreateFCmpUNO(x, x); }
   Mask both(Mask x, Mask y) const { return b.CreateAnd(x, y); }
   Real select(Mask m, Real x, Real y) const { return b.CreateSelect(m, x, y); }
+  // A scalar branches (the lanes of a vector could not all take it).
+  template <typename Fast, typename General>
+  Real when(Mask m, Fast fast, General general) const {
+    if (type->isVectorTy()) return general();
+    llvm::Function* f = b.GetInsertBlock()->getParent();
+    auto* fastBlock = llvm::BasicBlock::Create(b.getContext(), "fast", f);
+    auto* generalBlock = llvm::BasicBlock::Create(b.getContext(), "general", f);
+    auto* merged = llvm::BasicBlock::Create(b.getContext(), "merged", f);
+    b.CreateCondBr(m, fastBlock, generalBlock);
+    b.SetInsertPoint(fastBlock);
+    Real fastValue = fast();
+    llvm::BasicBlock* fastEnd = b.GetInsertBlock();
+    b.CreateBr(merged);
+    b.SetInsertPoint(generalBlock);
+    Real generalValue = general();
+    llvm::BasicBlock* generalEnd = b.GetInsertBlock();
+    b.CreateBr(merged);
+    b.SetInsertPoint(merged);
+    llvm::PHINode* value = b.CreatePHI(type, 2);
+    value->addIncoming(fastValue, fastEnd);
+    value->addIncoming(generalValue, generalEnd);
+    return value;
+  }
 
  private:
   Real intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args) const {

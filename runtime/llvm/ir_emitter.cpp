@@ -117,14 +117,15 @@ class KernelEmitter {
     builder_.CreateRetVoid();
   }
 
-  // The batch of a kernel that is one function: blocks of kVectorLanes points, each
-  // point in a lane of vectors (NAME_block), and the last n mod kVectorLanes points
+  // The batch of a kernel that is one function: a loop over blocks of kVectorLanes
+  // points, each point in a lane of vectors; the last n mod kVectorLanes points go
   // through local rows of that many lanes, with masked loads and stores. Lanes compute
   // what the scalar code computes (the ops are IEEE arithmetic, selects, calls per
-  // lane, and compiler/math's functions), so a batch gives a single point's bits.
+  // lane, and compiler/math's functions), so a batch gives a single point's bits. The
+  // body is emitted once, in the loop, so that LLVM hoists what depends on the
+  // parameters alone (mixture's exp(ls_i)) out of it.
   // `loop` and `done` are empty blocks of f; the entry block is being emitted.
   void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done) {
-    llvm::Function* block = emitBlockFunction();
     Value* n = f->getArg(0);
     Value* inputs = f->getArg(1);
     Value* params = f->getArg(2);
@@ -134,30 +135,28 @@ class KernelEmitter {
     Value* localInputs = localArray(program_.inputNames.size() * kVectorLanes, "lane_inputs");
     Value* localOutputs = localArray(program_.outputs.size() * kVectorLanes, "lane_outputs");
     llvm::BasicBlock* entry = builder_.GetInsertBlock();
-    auto* tail = llvm::BasicBlock::Create(ctx_, "tail", f);
-    auto* rest = llvm::BasicBlock::Create(ctx_, "rest", f);
-    builder_.CreateCondBr(builder_.CreateICmpEQ(full, builder_.getInt64(0)), tail, loop);
+    auto* gather = llvm::BasicBlock::Create(ctx_, "gather", f);
+    auto* body = llvm::BasicBlock::Create(ctx_, "block", f);
+    auto* latch = llvm::BasicBlock::Create(ctx_, "next_block", f);
+    builder_.CreateCondBr(builder_.CreateICmpEQ(n, builder_.getInt64(0)), done, loop);
 
     builder_.SetInsertPoint(loop);
     llvm::PHINode* p = builder_.CreatePHI(i64_, 2, "p");
     p->addIncoming(builder_.getInt64(0), entry);
-    builder_.CreateCall(block, {elementAt(inputs, p), n, params, elementAt(outputs, p)});
-    Value* next = builder_.CreateAdd(p, lanes, "next", /*HasNUW=*/true);
-    p->addIncoming(next, loop);
-    builder_.CreateCondBr(builder_.CreateICmpEQ(next, full), tail, loop);
-
-    builder_.SetInsertPoint(tail);
-    builder_.CreateCondBr(builder_.CreateICmpEQ(full, n), done, rest);
-
-    builder_.SetInsertPoint(rest);
+    Value* inFull = builder_.CreateICmpULT(p, full, "in_full");
+    Value* pointInputs = elementAt(inputs, p);
+    Value* pointOutputs = elementAt(outputs, p);
     auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
     std::vector<llvm::Constant*> laneNumbers;
     for (unsigned k = 0; k < kVectorLanes; ++k) laneNumbers.push_back(builder_.getInt64(k));
-    Value* mask =
-        builder_.CreateICmpULT(llvm::ConstantVector::get(laneNumbers),
-                               builder_.CreateVectorSplat(kVectorLanes, builder_.CreateSub(n, full)));
-    auto rowOf = [&](Value* base, Value* row) {  // of the last points
-      return elementAt(base, builder_.CreateAdd(builder_.CreateMul(row, n), full));
+    Value* mask = builder_.CreateICmpULT(llvm::ConstantVector::get(laneNumbers),
+                                         builder_.CreateVectorSplat(kVectorLanes, builder_.CreateSub(n, p)));
+    builder_.CreateCondBr(inFull, body, gather);
+
+    // The last points: lanes beyond n - p are zeros, computed and dropped.
+    builder_.SetInsertPoint(gather);
+    auto rowOf = [&](Value* base, Value* row) {
+      return elementAt(base, builder_.CreateAdd(builder_.CreateMul(row, n), p));
     };
     auto localRow = [&](Value* base, Value* row) { return elementAt(base, builder_.CreateMul(row, lanes)); };
     copyRows(program_.inputNames.size(), [&](Value* i) {
@@ -165,32 +164,40 @@ class KernelEmitter {
                                              llvm::Constant::getNullValue(vector));
       builder_.CreateAlignedStore(row, localRow(localInputs, i), llvm::Align(8));
     });
-    builder_.CreateCall(block, {localInputs, lanes, params, localOutputs});
+    llvm::BasicBlock* gathered = builder_.GetInsertBlock();
+    builder_.CreateBr(body);
+
+    builder_.SetInsertPoint(body);
+    auto phi = [&](Value* fromFull, Value* fromGather, const char* name) {
+      llvm::PHINode* v = builder_.CreatePHI(fromFull->getType(), 2, name);
+      v->addIncoming(fromFull, loop);
+      v->addIncoming(fromGather, gathered);
+      return v;
+    };
+    Value* blockInputs = phi(pointInputs, localInputs, "block_inputs");
+    Value* blockOutputs = phi(pointOutputs, localOutputs, "block_outputs");
+    Value* stride = phi(n, lanes, "stride");
+    Args args{nullptr, nullptr, blockInputs, params, blockOutputs, nullptr, stride};
+    floatType_ = vector;
+    emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
+    floatType_ = f64_;
+    auto* scatter = llvm::BasicBlock::Create(ctx_, "scatter", f);
+    builder_.CreateCondBr(inFull, latch, scatter);
+
+    builder_.SetInsertPoint(scatter);
     copyRows(program_.outputs.size(), [&](Value* k) {
       Value* row = builder_.CreateAlignedLoad(vector, localRow(localOutputs, k), llvm::Align(8));
       builder_.CreateMaskedStore(row, rowOf(outputs, k), llvm::Align(8), mask);
     });
-    builder_.CreateBr(done);
+    builder_.CreateBr(latch);
+
+    builder_.SetInsertPoint(latch);
+    Value* next = builder_.CreateAdd(p, lanes, "next", /*HasNUW=*/true);
+    p->addIncoming(next, latch);
+    builder_.CreateCondBr(builder_.CreateICmpULT(next, n), loop, done);
 
     builder_.SetInsertPoint(done);
     builder_.CreateRetVoid();
-  }
-
-  // void NAME_block(const double *inputs, size_t stride, const double *params,
-  //                 double *outputs): input i of lane k at inputs[i*stride + k].
-  llvm::Function* emitBlockFunction() {
-    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, i64_, ptr_, ptr_}, false);
-    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name_ + "_block", *module_);
-    f->setDoesNotThrow();
-    for (unsigned i : {0u, 2u, 3u}) f->addParamAttr(i, llvm::Attribute::NoAlias);
-    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
-    builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
-    Args args{nullptr, nullptr, f->getArg(0), f->getArg(2), f->getArg(3), nullptr, f->getArg(1)};
-    floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
-    emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
-    floatType_ = f64_;
-    builder_.CreateRetVoid();
-    return f;
   }
 
   // An array of `count` doubles (at least one) in the entry block of the function
@@ -914,7 +921,7 @@ const std::vector<std::string>& mathLibraryFunctions() {
   static const std::vector<std::string> names = {
       "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
       "cosh", "tanh", "hypot", "erf", "pow", "fabs", "sincos", "exp2", "log2", "log10", "cbrt", "fmod",
-      "floor", "ceil", "round", "roundeven", "trunc", "fmin", "fmax",
+      "floor", "ceil", "round", "roundeven", "trunc", "fmin", "fmax", "fma",
       // LLVM turns loops that fill arrays into these.
       "memset", "memcpy", "memmove"};
   return names;
