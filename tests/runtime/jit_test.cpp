@@ -93,14 +93,17 @@ TEST(Jit, SpecialValues) {
   auto r = compileText(
       "input x\noutput s = softplus(x)\noutput g = sigmoid(x)\noutput l = logsumexp(x, x)\n"
       "output m = max(x, 1)\noutput r = relu(x)\noutput d = grad(where(x > 0, sqrt(x), 0), x)\n"
-      "output sg = sign(x)\noutput p = x ^ 0.5\n");
+      "output sg = sign(x)\noutput p = x ^ 0.5\n"
+      "output e = exp(x)\noutput em = expm1(x)\noutput t = tanh(x)\n");
   ASSERT_TRUE(r.model);
   const ModelGraph& m = r.model->simplified;
   auto kernel = JitKernel::compile(scheduleKernel(m));
   std::vector<NodeId> roots;
   for (const auto& o : m.outputs) roots.push_back(o.node);
   const double inf = INFINITY, nan = NAN;
-  for (double x : {0.0, -0.0, 1000.0, -1000.0, inf, -inf, nan, 1e-310, -1.0}) {
+  // Also the edges of compiler/math's shortcuts and ranges (exp_family.hpp).
+  for (double x : {0.0, -0.0, 1000.0, -1000.0, inf, -inf, nan, 1e-310, -1.0, 709.79, -745.2, 0.34, -0.35,
+                   1.03, 38.0, -38.0, 20.5, 0x1p-60}) {
     std::vector<double> out(m.outputs.size());
     (*kernel)(&x, nullptr, out.data());
     std::vector<double> want = evaluate(m.graph, roots, std::vector<double>{x});
