@@ -28,10 +28,13 @@ struct IrArithmetic {
     return intrinsic(llvm::Intrinsic::copysign, {magnitude, sign});
   }
   Real roundEven(Real x) const { return intrinsic(llvm::Intrinsic::roundeven, {x}); }
-  // 2^k as the bits (k + 1023) << 52.
+  // 2^k as the bits (k + 1023) << 52, k's integer taken from the low bits of
+  // k + 1.5 * 2^52 (exact for an integral |k| < 2^51): no conversion to an integer,
+  // which AVX2 has no vector instruction for.
   Real powerOfTwo(Real k) const {
     llvm::Type* integer = integerType();
-    llvm::Value* biased = b.CreateAdd(b.CreateFPToSI(k, integer), llvm::ConstantInt::get(integer, 1023));
+    llvm::Value* shifted = b.CreateBitCast(b.CreateFAdd(k, constant(0x1.8p52)), integer);
+    llvm::Value* biased = b.CreateAdd(shifted, llvm::ConstantInt::get(integer, 1023));
     return b.CreateBitCast(b.CreateShl(biased, llvm::ConstantInt::get(integer, 52)), type);
   }
   Mask less(Real x, Real y) const { return b.CreateFCmpOLT(x, y); }
