@@ -66,6 +66,7 @@ class KernelEmitter {
   void emitBatch() {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {i64_, ptr_, ptr_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_ + "_batch", *module_);
+    f->setAlignment(llvm::Align(64));
     f->setDoesNotThrow();
     for (unsigned i = 1; i <= 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     f->addParamAttr(1, llvm::Attribute::ReadOnly);
@@ -234,6 +235,9 @@ class KernelEmitter {
   void emitSinglePoint() {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name_, *module_);
+    // Where straight-line code starts within a cache line moved lennard_jones_16
+    // by 25% (the same instructions, 16 or 32 bytes into a line): start on a line.
+    f->setAlignment(llvm::Align(64));
     f->setDoesNotThrow();
     for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
