@@ -13,7 +13,7 @@ static std::string line(const char* format, auto... args) {
   return buffer;
 }
 
-std::string formatStats(const CompiledModel& compiled) {
+std::string formatStats(const CompiledModel& compiled, size_t rowBudget) {
   const ModelGraph& m = compiled.simplified;
   const Graph& g = m.graph;
   std::vector<NodeId> all, values;
@@ -34,8 +34,19 @@ std::string formatStats(const CompiledModel& compiled) {
   out += line("nodes, all outputs:          %zu\n", reachableCount(g, all));
   out += line("nodes, value outputs only:   %zu\n", valueOrder.size());
   out += line("%-24s %10s %14s\n", "output", "nodes", "beyond values");
+  // Each row walks its output's own graph, so the table costs the sum of their
+  // sizes: a model with 100,000 gradients of a deep network would take hours.
+  // The rows stop once they have walked rowBudget nodes.
+  size_t walked = 0, shown = 0;
   for (const auto& o : m.outputs) {
+    if (walked > rowBudget) {
+      out +=
+          line("(%zu more outputs not counted, after %zu nodes walked)\n", m.outputs.size() - shown, walked);
+      break;
+    }
+    ++shown;
     std::vector<NodeId> own = topologicalOrder(g, std::span(&o.node, 1));
+    walked += own.size();
     size_t beyond = 0;
     for (NodeId n : own) beyond += isValueNode[n] ? 0 : 1;
     std::string name = o.name.size() > 24 ? o.name.substr(0, 21) + "..." : o.name;

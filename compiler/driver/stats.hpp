@@ -2,12 +2,17 @@
 // that the growth of derivatives can be seen.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "compiler/driver/compile.hpp"
 
 namespace gradc {
 
-std::string formatStats(const CompiledModel& compiled);
+// The per-output rows stop (with a line saying how many are left out) once they
+// have walked this many nodes in all.
+inline constexpr size_t kStatsRowBudget = 20'000'000;
+
+std::string formatStats(const CompiledModel& compiled, size_t rowBudget = kStatsRowBudget);
 
 }  // namespace gradc

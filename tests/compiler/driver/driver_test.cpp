@@ -16,12 +16,14 @@ std::vector<double> defaults(const ModelGraph& m, double input) {
 }
 
 TEST(FiniteDifference, AgreesOnSmoothGradientsIncludingBindings) {
-  auto r = compileText("input x\nparam w = 0.7\nl = sin(w * x)\ny = l * exp(l) + x\n"
-                       "output a = grad(y, l)\noutput b = grad(y, w)\noutput c = grad(grad(y, x), w)\n");
+  auto r = compileText(
+      "input x\nparam w = 0.7\nl = sin(w * x)\ny = l * exp(l) + x\n"
+      "output a = grad(y, l)\noutput b = grad(y, w)\noutput c = grad(grad(y, x), w)\n");
   ASSERT_TRUE(r.model);
   auto checks = checkGradients(r.model->analyzed, defaults(r.model->analyzed, 1.3));
   ASSERT_EQ(checks.size(), 4u);  // the inner grad of c is checked too
-  for (const auto& c : checks) EXPECT_TRUE(c.agrees) << c.record->text << ": " << c.analytic << " vs " << c.numeric;
+  for (const auto& c : checks)
+    EXPECT_TRUE(c.agrees) << c.record->text << ": " << c.analytic << " vs " << c.numeric;
 }
 
 TEST(FiniteDifference, FindsAMismatchAtAKink) {
@@ -42,6 +44,25 @@ TEST(Stats, CountsValuesAndDerivatives) {
   std::string text = formatStats(*r.model);
   EXPECT_NE(text.find("inputs 1, params 1, bindings 2, outputs 2, grads taken 1"), std::string::npos) << text;
   EXPECT_NE(text.find("nodes, value outputs only:   4"), std::string::npos) << text;
+  EXPECT_EQ(text.find("more outputs not counted"), std::string::npos) << text;
+}
+
+// 201 outputs, each with a graph of hundreds of nodes: with a budget of 10,000
+// nodes the rows stop early and say so.
+TEST(Stats, RowsStopWithinTheirBudget) {
+  std::string text = "input x\nh0 = x\n";
+  for (int k = 1; k <= 200; ++k) text += "h" + std::to_string(k) + " = sin(h" + std::to_string(k - 1) + ")\n";
+  text += "output h200\n";
+  for (int k = 1; k <= 200; ++k)
+    text += "output d" + std::to_string(k) + " = grad(h200, h" + std::to_string(k) + ")\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model);
+  std::string stats = formatStats(*r.model, 10000);
+  size_t rows = 0;
+  for (size_t at = stats.find("\nd"); at != std::string::npos; at = stats.find("\nd", at + 1)) ++rows;
+  EXPECT_GT(rows, 0u);
+  EXPECT_LT(rows, 200u);
+  EXPECT_NE(stats.find("more outputs not counted"), std::string::npos) << stats.substr(stats.size() - 200);
 }
 
 }  // namespace
