@@ -14,7 +14,9 @@
 //      other to 1e-6 (the function is smooth around the point and the numeric value
 //      is trustworthy) while all of them disagree with the analytic value;
 //  (c) the JIT computes what the interpreter computes: for simplified models of at
-//      most kMaxJitNodes nodes, every output bit for bit (any NaN equals any NaN).
+//      most kMaxJitNodes nodes, every output bit for bit (any NaN equals any NaN);
+//  (d) and its batch of the points (in vector lanes and a masked last block) gives
+//      each point the bits a single point gets.
 //
 // Random bytes rarely make a model without errors, so an input that does not compile
 // is repaired: the lines with an error are dropped and the rest compiled again (a few
@@ -23,7 +25,7 @@
 //
 // A property failure prints what failed and aborts, which libFuzzer reports as a crash.
 //
-// Environment: FUZZ_STATS=1 prints at exit how far the inputs got; FUZZ_JIT=0 skips (c).
+// Environment: FUZZ_STATS=1 prints at exit how far the inputs got; FUZZ_JIT=0 skips (c) and (d).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -50,21 +52,22 @@ namespace {
 using namespace gradc;
 
 constexpr size_t kMaxInputBytes = 4096;
-constexpr size_t kMaxNodes = 5000;      // analysed graph: larger models are compiled, not evaluated
-constexpr size_t kMaxJitNodes = 300;    // simplified graph: larger models are not JIT-compiled
-constexpr size_t kMaxGradChecks = 64;   // grads checked per model
-constexpr int kPoints = 3;              // evaluation points per model
-constexpr int kRepairRounds = 6;        // rounds of dropping the lines with errors
+constexpr size_t kMaxNodes = 5000;     // analysed graph: larger models are compiled, not evaluated
+constexpr size_t kMaxJitNodes = 300;   // simplified graph: larger models are not JIT-compiled
+constexpr size_t kMaxGradChecks = 64;  // grads checked per model
+constexpr int kPoints = 3;             // evaluation points per model
+constexpr int kRepairRounds = 6;       // rounds of dropping the lines with errors
 
 // Counts of what the inputs reached, printed at exit when FUZZ_STATS is set.
 struct Stats {
   size_t inputs = 0, compiled = 0, repaired = 0, evaluated = 0, gradChecked = 0, jitted = 0;
   ~Stats() {
     if (std::getenv("FUZZ_STATS"))
-      std::fprintf(stderr,
-                   "pipeline_fuzzer: %zu inputs, %zu compiled as written, %zu after dropping lines with errors, "
-                   "%zu evaluated, %zu derivative-checked, %zu JIT-compiled\n",
-                   inputs, compiled, repaired, evaluated, gradChecked, jitted);
+      std::fprintf(
+          stderr,
+          "pipeline_fuzzer: %zu inputs, %zu compiled as written, %zu after dropping lines with errors, "
+          "%zu evaluated, %zu derivative-checked, %zu JIT-compiled\n",
+          inputs, compiled, repaired, evaluated, gradChecked, jitted);
   }
 };
 Stats stats;
@@ -124,7 +127,8 @@ std::vector<double> makePoint(const ModelGraph& m, Rng& rng, int point) {
     }
   }
   if (point == 0)
-    for (size_t i = 0; i < m.params.size() && i < m.paramDefaults.size(); ++i) values[m.params[i]] = m.paramDefaults[i];
+    for (size_t i = 0; i < m.params.size() && i < m.paramDefaults.size(); ++i)
+      values[m.params[i]] = m.paramDefaults[i];
   return values;
 }
 
@@ -156,14 +160,16 @@ void checkSimplification(const CompiledModel& c, const std::vector<double>& valu
 
 // Models whose functions are smooth wherever they are finite: no kinks, no branches.
 bool smoothText(std::string_view text) {
-  static const char* const kNonSmooth[] = {"abs", "sign", "relu", "min", "max", "where", "<", ">", "==", "!="};
+  static const char* const kNonSmooth[] = {"abs",   "sign", "relu", "min", "max",
+                                           "where", "<",    ">",    "==",  "!="};
   for (const char* word : kNonSmooth)
     if (text.find(word) != std::string_view::npos) return false;
   return true;
 }
 
 // Five-point central difference of `r.of` with respect to `r.wrt`, step h.
-double numericDerivative(const ModelGraph& m, const GradRecord& r, const std::vector<double>& values, double h) {
+double numericDerivative(const ModelGraph& m, const GradRecord& r, const std::vector<double>& values,
+                         double h) {
   auto at = [&](double delta) { return evaluate(m.graph, std::span(&r.of, 1), values, {r.wrt, delta})[0]; };
   return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
 }
@@ -189,14 +195,39 @@ void checkDerivatives(const CompiledModel& c, Rng& rng) {
     for (int i = 0; i < 3; ++i) d[i] = numericDerivative(m, r, values, h0 / (i == 0 ? 1 : i == 1 ? 3 : 9));
     bool trusted = true;
     for (double x : d) {
-      if (!std::isfinite(x)) trusted = false;
-      else if (std::fabs(x - d[0]) > 1e-6 * std::max(1.0, std::fabs(d[0]))) trusted = false;
-      else if (std::fabs(g.analytic - x) <= 1e-4 * std::max({1.0, std::fabs(g.analytic), std::fabs(x)})) trusted = false;
+      if (!std::isfinite(x))
+        trusted = false;
+      else if (std::fabs(x - d[0]) > 1e-6 * std::max(1.0, std::fabs(d[0])))
+        trusted = false;
+      else if (std::fabs(g.analytic - x) <= 1e-4 * std::max({1.0, std::fabs(g.analytic), std::fabs(x)}))
+        trusted = false;
     }
     if (!trusted) continue;
     fail("wrong derivative: " + r.text + " is " + describe(g.analytic) + " but finite differences give " +
          describe(d[0]) + ", " + describe(d[1]) + ", " + describe(d[2]) + " (steps h, h/3, h/9), at " +
          pointText(m, values));
+  }
+}
+
+// (d) A batch of the points, each twice (a block of vector lanes and a masked last
+// block), with the first point's params, against single points: the same bits.
+void checkBatch(const JitKernel& kernel, const ModelGraph& m,
+                const std::vector<std::vector<double>>& points) {
+  size_t n = 2 * points.size(), ni = m.inputs.size(), no = m.outputs.size();
+  std::vector<double> params, inputs(ni * n), outputs(no * n);
+  for (uint32_t v : m.params) params.push_back(points[0][v]);
+  for (size_t p = 0; p < n; ++p)
+    for (size_t i = 0; i < ni; ++i) inputs[i * n + p] = points[p % points.size()][m.inputs[i]];
+  kernel.batch(n, inputs.data(), params.data(), outputs.data());
+  std::vector<double> in(ni), out(no);
+  for (size_t p = 0; p < n; ++p) {
+    for (size_t i = 0; i < ni; ++i) in[i] = inputs[i * n + p];
+    kernel(in.data(), params.data(), out.data());
+    for (size_t k = 0; k < no; ++k)
+      if (!sameValue(out[k], outputs[k * n + p]))
+        fail("a batch and a single point disagree: output " + m.outputs[k].name + " of point " +
+             std::to_string(p) + " is " + describe(outputs[k * n + p]) + " in the batch but " +
+             describe(out[k]) + " alone");
   }
 }
 
@@ -222,6 +253,7 @@ void checkJit(const ModelGraph& m, const std::vector<std::vector<double>>& point
         fail("the JIT and the interpreter disagree: output " + m.outputs[k].name + " is " + describe(out[k]) +
              " compiled but " + describe(want[k]) + " interpreted, at " + pointText(m, values));
   }
+  checkBatch(*kernel, m, points);
 }
 
 // The text without the lines on which `diagnostics` has an error.
