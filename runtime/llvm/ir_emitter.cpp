@@ -539,16 +539,7 @@ class KernelEmitter {
       return result;
     }
     // Library calls and the ops with internal branches or reductions: lane by lane.
-    Value* result = nullptr;
-    std::vector<Value*> laneOperands(operands.size());
-    for (uint32_t k = 0; k < width; ++k) {
-      for (size_t j = 0; j < operands.size(); ++j)
-        laneOperands[j] = builder_.CreateExtractElement(operands[j], k);
-      Value* lane = emitOp(first.op, laneOperands);
-      if (!result) result = llvm::PoisonValue::get(llvm::FixedVectorType::get(lane->getType(), width));
-      result = builder_.CreateInsertElement(result, lane, k);
-    }
-    return result;
+    return perLane(operands, [&](const std::vector<Value*>& lane) { return emitOp(first.op, lane); });
   }
 
   // Ops whose lowering is IEEE arithmetic, comparisons, selects and the functions of
