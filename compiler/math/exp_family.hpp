@@ -1,16 +1,17 @@
-// exp, expm1 and tanh written once, as IEEE arithmetic, comparisons and selects with
-// no branches, over an arithmetic backend A: ScalarArithmetic (doubles, for constant
-// folding and the interpreter) or the code generator's IrArithmetic (LLVM IR on a
-// scalar or on a vector of lanes). Every backend performs the same operations in the
-// same order, each rounded once (a fused multiply-add only where the algorithm says
-// so, never by contraction), so a kernel, its batches
+// exp, expm1 and tanh written once, over an arithmetic backend A: ScalarArithmetic
+// (doubles, for constant folding and the interpreter) or the code generator's
+// IrArithmetic (LLVM IR on a scalar or on a vector of lanes). Every backend performs
+// the same operations in the same order, each rounded once (a fused multiply-add
+// only where the algorithm says so, never by contraction), so a kernel, its batches
 // (points in vector lanes) and the interpreter agree bit for bit, and a batch needs
 // no scalar library call for these functions.
 //
 // The algorithms are fdlibm's (Sun's e_exp.c, s_expm1.c; tanh as musl computes it
-// from expm1), each branch computed and the right one selected: exp and expm1 are within
-// 1 ulp, tanh within 2.2 ulp (tests/compiler/math/exp_family_test.cpp measures them
-// against long double).
+// from expm1), written without data-dependent branches: each case is computed and
+// the right one selected, which the lanes of a vector need. Where a case is common
+// and cheap (the reduction exponent 0 or +-1), `when` lets a scalar backend branch to
+// it instead, with the same bits. exp and expm1 are within 1 ulp, tanh within 2.25
+// ulp (tests/compiler/math/exp_family_test.cpp measures them against long double).
 //
 // A backend provides, for its Real and Mask types:
 //   Real constant(double); add, sub, mul, div (Real, Real); Real negate(Real), abs(Real);
