@@ -462,14 +462,28 @@ class KernelEmitter {
       if (args.scratch && slot_[v] != UINT32_MAX)
         builder_.CreateStore(result, elementAt(args.scratch, builder_.getInt64(slot_[v])));
     }
-    bool last = end == program_.code.size();
-    for (size_t k = 0; k < program_.outputs.size(); ++k) {
-      uint32_t v = program_.outputs[k];
-      bool computedHere = v >= begin && v < end && program_.code[v].source == OperandSource::Computed;
-      bool leafAtEnd = last && program_.code[v].source != OperandSource::Computed;
-      if (computedHere || leafAtEnd)
-        builder_.CreateAlignedStore(valueOf(v), rowElement(args.outputs, k, args), llvm::Align(8));
+    // Only this range's outputs are looked at: a kernel of a million nodes has
+    // thousands of parts and a hundred thousand outputs.
+    const std::vector<std::pair<uint32_t, uint32_t>>& byValue = outputsByValue();
+    auto first = std::lower_bound(byValue.begin(), byValue.end(), std::pair<uint32_t, uint32_t>{begin, 0});
+    for (auto it = first; it != byValue.end() && it->first < end; ++it)
+      if (program_.code[it->first].source == OperandSource::Computed)
+        builder_.CreateAlignedStore(valueOf(it->first), rowElement(args.outputs, it->second, args),
+                                    llvm::Align(8));
+    if (end == program_.code.size())  // outputs that are leaves, wherever they sit
+      for (auto [v, k] : byValue)
+        if (program_.code[v].source != OperandSource::Computed)
+          builder_.CreateAlignedStore(valueOf(v), rowElement(args.outputs, k, args), llvm::Align(8));
+  }
+
+  // (value number, output position) of every output, in increasing order.
+  const std::vector<std::pair<uint32_t, uint32_t>>& outputsByValue() {
+    if (outputsByValue_.empty() && !program_.outputs.empty()) {
+      for (uint32_t k = 0; k < program_.outputs.size(); ++k)
+        outputsByValue_.emplace_back(program_.outputs[k], k);
+      std::sort(outputsByValue_.begin(), outputsByValue_.end());
     }
+    return outputsByValue_;
   }
 
   // What a logsumexp computed that its softmax weights reuse (softmaxWeight in
@@ -843,6 +857,7 @@ class KernelEmitter {
   std::vector<uint32_t> slot_;          // scratch slot of each value that crosses chunks
   std::vector<llvm::Function*> parts_;  // of a split kernel, in order (set by emitBatch)
   uint32_t slotCount_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> outputsByValue_;  // see outputsByValue
 };
 
 }  // namespace

@@ -193,6 +193,23 @@ TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
   expectJitMatchesInterpreter(text, 5, -1, 1);
 }
 
+// Each part of a split kernel stores the outputs it computes (looked up by value
+// number, not by walking every output); outputs that are leaves (an input, a param,
+// a constant) or the same value twice, in any order, are stored too.
+TEST(Jit, SplitKernelStoresOutputsFromEveryPart) {
+  std::string text = "input x\nparam w = 0.9\nh0 = x\n";
+  for (int k = 1; k <= 400; ++k)
+    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" +
+            std::to_string(k - 1) + "))\n";
+  text +=
+      "output late = h400\noutput leafInput = x\noutput early = h3\noutput two = 2\noutput middle = h200\n"
+      "output leafParam = w\noutput earlyAgain = h3\noutput dw = grad(h400, w)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model);
+  ASSERT_GT(scheduleKernel(r.model->simplified).code.size(), 4 * 400u);  // parts of 400 instructions
+  expectJitMatchesInterpreter(text, 3, -1, 1);
+}
+
 // Above kJitFastPathAbove instructions a kernel is two modules compiled on two threads
 // and linked by the JIT; it must still agree bit for bit, in batches too.
 TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
