@@ -22,7 +22,7 @@ static uint64_t constantBits(double v) {
 GraphTooLarge::GraphTooLarge(size_t limit)
     : Error("gradc: the graph would grow past " + std::to_string(limit) + " nodes", {}), limit_(limit) {}
 
-Graph::Graph() { table_.assign(1024, kNoNode); }
+Graph::Graph() { table_.assign(1024, kEmptyEntry); }
 
 uint32_t Graph::addVariable(std::string name, VariableKind kind) {
   variables_.push_back({std::move(name), kind});
@@ -58,13 +58,17 @@ bool Graph::sameNode(NodeId id, const Node& n, std::span<const NodeId> args) con
          std::memcmp(operands_.data() + m.firstArg, args.data(), args.size() * sizeof(NodeId)) == 0;
 }
 
+namespace {
+uint64_t tableEntry(NodeId id, uint64_t hash) { return (hash & 0xffffffff00000000ULL) | id; }
+}  // namespace
+
 void Graph::growTable() {
-  std::vector<NodeId> bigger(table_.size() * 2, kNoNode);
+  std::vector<uint64_t> bigger(table_.size() * 2, kEmptyEntry);
   size_t mask = bigger.size() - 1;
   for (NodeId id = 0; id < nodes_.size(); ++id) {
     size_t slot = hashes_[id] & mask;
-    while (bigger[slot] != kNoNode) slot = (slot + 1) & mask;
-    bigger[slot] = id;
+    while (bigger[slot] != kEmptyEntry) slot = (slot + 1) & mask;
+    bigger[slot] = tableEntry(id, hashes_[id]);
   }
   table_ = std::move(bigger);
 }
@@ -81,9 +85,11 @@ NodeId Graph::intern(Op op, std::span<const NodeId> args, uint32_t payload, doub
   uint64_t h = hashOf(n, args);
   size_t mask = table_.size() - 1;
   size_t slot = h & mask;
-  while (table_[slot] != kNoNode) {
-    NodeId id = table_[slot];
-    if (hashes_[id] == h && sameNode(id, n, args)) return id;
+  uint64_t tag = tableEntry(0, h);
+  while (table_[slot] != kEmptyEntry) {
+    uint64_t entry = table_[slot];
+    auto id = static_cast<NodeId>(entry);
+    if ((entry & 0xffffffff00000000ULL) == tag && hashes_[id] == h && sameNode(id, n, args)) return id;
     slot = (slot + 1) & mask;
   }
   if (nodes_.size() >= nodeLimit_) throw GraphTooLarge(nodeLimit_);
@@ -93,7 +99,7 @@ NodeId Graph::intern(Op op, std::span<const NodeId> args, uint32_t payload, doub
   auto id = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(n);
   hashes_.push_back(h);
-  table_[slot] = id;
+  table_[slot] = tableEntry(id, h);
   if (nodes_.size() * 2 > table_.size()) growTable();
   return id;
 }

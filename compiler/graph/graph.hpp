@@ -138,7 +138,12 @@ class Graph {
   std::vector<Node> nodes_;
   std::vector<NodeId> operands_;
   std::vector<uint64_t> hashes_;  // per node
-  std::vector<NodeId> table_;     // open addressing, kNoNode = empty
+  // Open addressing: each entry is a node id in the low 32 bits and the high 32 bits
+  // of its hash above them (kEmptyEntry = empty), so that a probe past other nodes
+  // reads nothing but the table (a graph of a million nodes is far larger than the
+  // caches, and most probes meet other nodes).
+  std::vector<uint64_t> table_;
+  static constexpr uint64_t kEmptyEntry = UINT64_MAX;
   std::vector<Variable> variables_;
   std::vector<BindingInfo> bindings_;
   size_t nodeLimit_ = kDefaultNodeLimit;
