@@ -182,11 +182,18 @@ TEST(Jit, EightThreadsAtOnce) {
     for (size_t k = 0; k < no; ++k) EXPECT_TRUE(sameDouble(single[i][k], threaded[i][k]));
 }
 
-TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
+// h1 .. hN, each tanh(w * h + sin(h)) of the one before: a kernel large enough to
+// be split into parts, without outputs.
+std::string layersOfTanhAndSin(int layers) {
   std::string text = "input x\nparam w = 0.9\nh0 = x\n";
-  for (int k = 1; k <= 400; ++k)
+  for (int k = 1; k <= layers; ++k)
     text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" +
             std::to_string(k - 1) + "))\n";
+  return text;
+}
+
+TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
+  std::string text = layersOfTanhAndSin(400);
   text +=
       "output h400\noutput dw = grad(h400, w)\noutput dx = grad(h400, x)\noutput dxx = grad(grad(h400, x), "
       "x)\n";
@@ -197,10 +204,7 @@ TEST(Jit, LargeKernelIsSplitAndStillAgrees) {
 // number, not by walking every output); outputs that are leaves (an input, a param,
 // a constant) or the same value twice, in any order, are stored too.
 TEST(Jit, SplitKernelStoresOutputsFromEveryPart) {
-  std::string text = "input x\nparam w = 0.9\nh0 = x\n";
-  for (int k = 1; k <= 400; ++k)
-    text += "h" + std::to_string(k) + " = tanh(w * h" + std::to_string(k - 1) + " + sin(h" +
-            std::to_string(k - 1) + "))\n";
+  std::string text = layersOfTanhAndSin(400);
   text +=
       "output late = h400\noutput leafInput = x\noutput early = h3\noutput two = 2\noutput middle = h200\n"
       "output leafParam = w\noutput earlyAgain = h3\noutput dw = grad(h400, w)\n";
