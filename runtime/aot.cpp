@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "compiler/diag/diagnostic.hpp"
+#include "compiler/lower/loop_rerolling.hpp"
 #include "compiler/lower/vector_packs.hpp"
 #include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
@@ -130,6 +131,7 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
 void writeArtifact(const KernelProgram& scheduled, const std::string& name, const std::string& path,
                    ArtifactKind kind, int optLevel, bool useCache) {
   KernelProgram program = reorderDepthFirst(scheduled);
+  if (runtime::useLoops(program, optLevel, runtime::CompileMode::AheadOfTime)) program = rerollLoops(program);
   if (runtime::usePacks(program, optLevel, runtime::CompileMode::AheadOfTime))
     program = packIsomorphic(program, runtime::kVectorLanes);
   auto machine = runtime::createHostTargetMachine();

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "compiler/diag/diagnostic.hpp"
+#include "compiler/lower/loop_rerolling.hpp"
 #include "compiler/lower/vector_packs.hpp"
 #include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
@@ -180,6 +181,8 @@ std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& scheduled, co
   // -O3 asks for the fastest code whatever the compile time (see reorderDepthFirst).
   std::optional<KernelProgram> reordered;
   if (options.optLevel >= 3) reordered = reorderDepthFirst(scheduled);
+  if (reordered && runtime::useLoops(*reordered, options.optLevel, kMode))
+    reordered = rerollLoops(*reordered);
   if (reordered && runtime::usePacks(*reordered, options.optLevel, kMode))
     reordered = packIsomorphic(*reordered, runtime::kVectorLanes);
   const KernelProgram& program = reordered ? *reordered : scheduled;

@@ -189,6 +189,11 @@ std::string programFingerprint(const KernelProgram& program) {
   for (uint32_t operand : program.operands) s.u32(operand);
   s.u64(program.outputs.size());
   for (uint32_t output : program.outputs) s.u32(output);
+  s.u64(program.loops.size());
+  for (const KernelLoop& loop : program.loops) {
+    s.u32(loop.iterations);
+    s.text(programFingerprint(loop.body));
+  }
   return hexOf(s.finish());
 }
 

@@ -111,6 +111,7 @@ KernelProgram reorderedProgram(const KernelProgram& program, std::span<const uin
   p.inputNames = program.inputNames;
   p.paramNames = program.paramNames;
   p.outputNames = program.outputNames;
+  p.loops = program.loops;
   p.code.reserve(order.size());
   for (uint32_t v : order) {
     KernelInstruction ins = program.code[v];

@@ -14,11 +14,17 @@
 
 namespace gradc {
 
-enum class OperandSource : uint8_t { Computed, Input, Param, Constant };
+// Loop and LoopResult come from rerollLoops (compiler/lower/loop_rerolling.hpp): a
+// Loop runs KernelProgram::loops[index] over its operands, a LoopResult reads one
+// value it computed.
+enum class OperandSource : uint8_t { Computed, Input, Param, Constant, Loop, LoopResult };
 
 struct KernelInstruction {
   Op op = Op::Const;
-  OperandSource source = OperandSource::Computed;  // Input/Param: `index` is the ABI position
+  OperandSource source = OperandSource::Computed;
+  // Input/Param: the ABI position. Loop: its KernelLoop. LoopResult: the result's
+  // position in its loop's results, output q of iteration k at q * iterations + k
+  // (its one operand is the Loop).
   uint32_t index = 0;
   double constant = 0;    // Constant
   bool boolean = false;   // the value is a comparison result (i1 in IR)
@@ -34,15 +40,28 @@ struct KernelInstruction {
   bool softmaxWeight = false;
 };
 
+struct KernelLoop;
+
 struct KernelProgram {
   std::vector<std::string> inputNames, paramNames, outputNames;
   std::vector<KernelInstruction> code;  // value number = position
   std::vector<uint32_t> operands;
   std::vector<uint32_t> outputs;  // value number of each output
+  std::vector<KernelLoop> loops;  // run by the Loop instructions
 
   std::span<const uint32_t> args(const KernelInstruction& i) const {
     return {operands.data() + i.firstArg, i.argCount};
   }
+};
+
+// The same formula computed `iterations` times on other operands: the body's inputs
+// are what changes from one iteration to the next, its params what does not, its
+// outputs what the rest of the kernel reads (LoopResult). A Loop instruction's
+// operands are the params' values, then input p of iteration k at
+// params + p * iterations + k. A body has no loops of its own.
+struct KernelLoop {
+  KernelProgram body;
+  uint32_t iterations = 0;
 };
 
 // The outputs with the given indices (all when empty), of a simplified model. Every

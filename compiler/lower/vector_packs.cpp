@@ -6,6 +6,8 @@
 #include <queue>
 #include <unordered_map>
 
+#include "compiler/lower/isomorphism.hpp"
+
 namespace gradc {
 namespace {
 
@@ -15,69 +17,6 @@ constexpr uint32_t kNone = UINT32_MAX;
 // instructions a call than 0; Rosenbrock: 0, 25% fewer than 2), so both are tried
 // and the code with the lower estimated cost is kept.
 constexpr int kContextDepths[] = {0, 2};
-
-struct KeyHash {
-  size_t operator()(const std::vector<uint32_t>& key) const {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (uint32_t k : key) h = (h ^ k) * 0xff51afd7ed558ccdull, h ^= h >> 32;
-    return static_cast<size_t>(h);
-  }
-};
-
-// Equal class <=> isomorphic operand trees: the same op (and type) at every node
-// down to leaves of the same kind. Classes are numbered in order of first
-// appearance, so an operand's class is always lower than its user's.
-std::vector<uint32_t> isomorphismClasses(const KernelProgram& program, uint32_t* classCount) {
-  std::unordered_map<std::vector<uint32_t>, uint32_t, KeyHash> ids;
-  std::vector<uint32_t> classOf(program.code.size());
-  std::vector<uint32_t> key;
-  for (uint32_t v = 0; v < program.code.size(); ++v) {
-    const KernelInstruction& ins = program.code[v];
-    key.assign({static_cast<uint32_t>(ins.op), static_cast<uint32_t>(ins.source), ins.boolean ? 1u : 0u,
-                ins.softmaxWeight ? 1u : 0u});
-    if (ins.source == OperandSource::Computed)
-      for (uint32_t a : program.args(ins)) key.push_back(classOf[a]);
-    classOf[v] = ids.try_emplace(key, static_cast<uint32_t>(ids.size())).first->second;
-  }
-  *classCount = static_cast<uint32_t>(ids.size());
-  return classOf;
-}
-
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 33);
-}
-
-// Where a value is first used, `depth` levels up: a hash of its first user's class,
-// the operand position it takes there and (recursively) that user's own context.
-// The x, y and z differences of a Lennard-Jones pair are one class, but only the
-// pairs' x differences share a context (each is the first square of a distance):
-// packing by class and context puts the same coordinate of four pairs in a vector,
-// not the three coordinates of one pair, whose sum would then be horizontal. Only
-// the first user counts: the later ones are often adjoint sums, whose every term
-// is at another position of a chain.
-std::vector<uint64_t> useContexts(const KernelProgram& program, const std::vector<uint32_t>& classOf,
-                                  int depth) {
-  size_t count = program.code.size();
-  std::vector<std::pair<uint32_t, uint32_t>> firstUse(count, {kNone, 0});  // user, operand position
-  for (uint32_t u = 0; u < count; ++u) {
-    std::span<const uint32_t> args = program.args(program.code[u]);
-    for (uint32_t j = 0; j < args.size(); ++j)
-      if (firstUse[args[j]].first == kNone) firstUse[args[j]] = {u, j};
-  }
-  std::vector<uint64_t> context(count, 0), next(count, 0);
-  for (int level = 0; level < depth; ++level) {
-    for (uint32_t v = 0; v < count; ++v) {
-      auto [u, j] = firstUse[v];
-      next[v] = u == kNone ? 0 : mix((uint64_t{classOf[u]} << 8 | j) ^ mix(context[u]));
-    }
-    context.swap(next);
-  }
-  return context;
-}
 
 class Packer {
  public:
@@ -104,7 +43,7 @@ class Packer {
       // the logsumexp computed on the way (its shift, scale and terms).
       const KernelInstruction& ins = program_.code[v];
       if (ins.source != OperandSource::Computed || ins.softmaxWeight || ins.op == Op::Logsumexp) continue;
-      uint64_t key = mix(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
+      uint64_t key = mixBits(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
       auto [it, added] = groupOf.try_emplace(key, static_cast<uint32_t>(members.size()));
       if (added) {
         members.emplace_back();

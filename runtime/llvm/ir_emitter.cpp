@@ -295,7 +295,8 @@ class KernelEmitter {
   // used; a pack's lanes count one each (a pack counted as one made parts four times
   // larger, and LLVM's time in a function grows faster than its size: rosenbrock_1000
   // took 2.9 times longer to compile, for 1% fewer instructions a call).
-  static uint32_t weight(const KernelInstruction& ins) {
+  uint32_t weight(const KernelInstruction& ins) const {
+    if (ins.source == OperandSource::Loop) return static_cast<uint32_t>(program_.loops[ins.index].body.code.size());
     return ins.source == OperandSource::Computed ? 1 : 0;
   }
 
@@ -308,7 +309,8 @@ class KernelEmitter {
     uint32_t size = chunkSize();
     uint32_t total = 0;
     for (const KernelInstruction& ins : program_.code) total += weight(ins);
-    if (total <= 2 * size) return {};
+    // A kernel with loops is always parts: their arrays are in the scratch array.
+    if (total <= 2 * size && program_.loops.empty()) return {};
     std::vector<Chunk> chunks;
     std::vector<uint32_t> chunkIndex(count);
     for (uint32_t b = 0; b < count;) {
@@ -345,7 +347,59 @@ class KernelEmitter {
       // A slot read in chunk c can be written again from chunk c+1 on.
       for (auto [base, width] : freedAfter[c]) freeSlots[width].push_back(base);
     }
+    for (const KernelLoop& loop : program_.loops) planLoop(loop);
     return chunks;
+  }
+
+  // Where a loop keeps its arrays in the scratch array, and how each body input is
+  // read. A row that is consecutive inputs (or params) of the kernel is read from
+  // there, as vectors; any other row (gathered inputs, computed values) is copied
+  // into the scratch array before the loop: reading it lane by lane in the loop,
+  // or with AVX2's gathers, took Lennard-Jones 16 1.6 times as long. Rows and
+  // results are padded to whole vectors (a copied row repeats its last value, a
+  // row that ends with its array is read with a mask) so that the loop has no
+  // remainder.
+  enum class RowKind : uint8_t { Inputs, Params, Scratch };
+  struct LoopLayout {
+    uint32_t padded = 0;  // iterations, rounded up to whole vectors
+    std::vector<RowKind> rowKind;
+    std::vector<uint32_t> rowStart;  // Inputs, Params: the first index; Scratch: the slot
+    std::vector<bool> rowMasked;     // the padding would read past the array's end
+    uint32_t resultSlot = 0;         // output q of iteration k at resultSlot + q * padded + k
+  };
+
+  void planLoop(const KernelLoop& loop) {
+    size_t index = layouts_.size();
+    const KernelInstruction* instruction = nullptr;
+    for (const KernelInstruction& ins : program_.code)
+      if (ins.source == OperandSource::Loop && ins.index == index) instruction = &ins;
+    assert(instruction && "every loop has its Loop instruction");
+    std::span<const uint32_t> args = program_.args(*instruction);
+    LoopLayout layout;
+    uint32_t n = loop.iterations;
+    layout.padded = (n + kVectorLanes - 1) / kVectorLanes * kVectorLanes;
+    size_t params = loop.body.paramNames.size();
+    for (size_t p = 0; p < loop.body.inputNames.size(); ++p) {
+      std::span<const uint32_t> row = args.subspan(params + p * n, n);
+      const KernelInstruction& first = program_.code[row[0]];
+      size_t available = first.source == OperandSource::Input   ? program_.inputNames.size()
+                         : first.source == OperandSource::Param ? program_.paramNames.size()
+                                                                : 0;
+      bool consecutive = first.index + n <= available;
+      for (uint32_t k = 0; consecutive && k < n; ++k)
+        consecutive =
+            program_.code[row[k]].source == first.source && program_.code[row[k]].index == first.index + k;
+      RowKind kind = !consecutive                           ? RowKind::Scratch
+                     : first.source == OperandSource::Input ? RowKind::Inputs
+                                                            : RowKind::Params;
+      layout.rowKind.push_back(kind);
+      layout.rowStart.push_back(kind == RowKind::Scratch ? slotCount_ : first.index);
+      layout.rowMasked.push_back(kind != RowKind::Scratch && first.index + layout.padded > available);
+      if (kind == RowKind::Scratch) slotCount_ += layout.padded;
+    }
+    layout.resultSlot = slotCount_;
+    slotCount_ += static_cast<uint32_t>(loop.body.outputs.size()) * layout.padded;
+    layouts_.push_back(std::move(layout));
   }
 
   // A logsumexp's slots hold its value, shift and scale: softmax weights in later
@@ -429,6 +483,14 @@ class KernelEmitter {
           result = builder_.CreateLoad(ins.boolean ? builder_.getInt1Ty() : f64_,
                                        elementAt(args.scratch, builder_.getInt64(slot_[v])));
           break;
+        case OperandSource::LoopResult: {
+          uint32_t loop = program_.code[program_.args(ins)[0]].index;
+          uint32_t n = program_.loops[loop].iterations;
+          uint32_t slot = layouts_[loop].resultSlot + ins.index / n * layouts_[loop].padded + ins.index % n;
+          result = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot)));
+          break;
+        }
+        case OperandSource::Loop: throw std::logic_error("gradc: a loop used as a value");
       }
       values.set(v, result);
       return result;
@@ -437,6 +499,7 @@ class KernelEmitter {
     std::vector<Value*> operands;
     for (uint32_t v = begin; v < end; ++v) {
       const KernelInstruction& ins = program_.code[v];
+      if (ins.source == OperandSource::Loop) emitLoop(ins, valueOf, args);
       if (ins.source != OperandSource::Computed) continue;  // leaves load where used
       if (ins.width > 1 && !args.stride) {                  // a block computes a pack's members one by one
         if (ins.lane != 0) continue;                        // computed with the pack's first member
@@ -488,6 +551,81 @@ class KernelEmitter {
       for (auto [v, k] : byValue)
         if (program_.code[v].source != OperandSource::Computed)
           builder_.CreateAlignedStore(valueOf(v), rowElement(args.outputs, k, args), llvm::Align(8));
+  }
+
+  // A Loop instruction: its rows filled, then the body on kVectorLanes iterations at
+  // a time, the results stored to the loop's arrays (see LoopLayout).
+  template <typename ValueOf>
+  void emitLoop(const KernelInstruction& ins, ValueOf& valueOf, const Args& args) {
+    assert(args.scratch && !args.stride && !args.n && "a loop runs in a part, on one point");
+    const KernelLoop& loop = program_.loops[ins.index];
+    const LoopLayout& layout = layouts_[ins.index];
+    const KernelProgram& body = loop.body;
+    std::span<const uint32_t> operands = program_.args(ins);
+    uint32_t n = loop.iterations;
+    size_t params = body.paramNames.size();
+    std::vector<Value*> invariants;
+    for (size_t c = 0; c < params; ++c) invariants.push_back(valueOf(operands[c]));
+    for (size_t p = 0; p < body.inputNames.size(); ++p) {
+      if (layout.rowKind[p] != RowKind::Scratch) continue;
+      std::span<const uint32_t> row = operands.subspan(params + p * n, n);
+      for (uint32_t k = 0; k < layout.padded; ++k)
+        builder_.CreateStore(valueOf(row[std::min(k, n - 1)]),
+                             elementAt(args.scratch, builder_.getInt64(layout.rowStart[p] + k)));
+    }
+    llvm::BasicBlock* before = builder_.GetInsertBlock();
+    auto* block = llvm::BasicBlock::Create(ctx_, "iterations", before->getParent());
+    auto* after = llvm::BasicBlock::Create(ctx_, "iterations_done", before->getParent());
+    builder_.CreateBr(block);
+    builder_.SetInsertPoint(block);
+    llvm::PHINode* k = builder_.CreatePHI(i64_, 2, "k");
+    k->addIncoming(builder_.getInt64(0), before);
+    auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    auto slotAt = [&](uint32_t slot) { return elementAt(args.scratch, builder_.CreateAdd(k, builder_.getInt64(slot))); };
+    floatType_ = vector;
+    std::vector<Value*> values(body.code.size(), nullptr);
+    std::vector<Value*> operandValues;
+    for (uint32_t i = 0; i < body.code.size(); ++i) {
+      const KernelInstruction& b = body.code[i];
+      switch (b.source) {
+        case OperandSource::Input: {
+          RowKind kind = layout.rowKind[b.index];
+          uint32_t start = layout.rowStart[b.index];
+          Value* from = kind == RowKind::Inputs ? args.inputs : args.params;
+          Value* at = kind == RowKind::Scratch ? slotAt(start)
+                                               : elementAt(from, builder_.CreateAdd(k, builder_.getInt64(start)));
+          if (layout.rowMasked[b.index]) {
+            // Lanes past the last iteration read zeros, computed and dropped.
+            std::vector<llvm::Constant*> lanes;
+            for (unsigned lane = 0; lane < kVectorLanes; ++lane) lanes.push_back(builder_.getInt64(lane));
+            Value* iteration = builder_.CreateAdd(builder_.CreateVectorSplat(kVectorLanes, k),
+                                                  llvm::ConstantVector::get(lanes));
+            Value* mask = builder_.CreateICmpULT(iteration, builder_.CreateVectorSplat(kVectorLanes, builder_.getInt64(n)));
+            values[i] = builder_.CreateMaskedLoad(vector, at, llvm::Align(8), mask, llvm::Constant::getNullValue(vector));
+          } else {
+            values[i] = builder_.CreateAlignedLoad(vector, at, llvm::Align(8));
+          }
+          break;
+        }
+        case OperandSource::Param: values[i] = builder_.CreateVectorSplat(kVectorLanes, invariants[b.index]); break;
+        case OperandSource::Constant: values[i] = constant(b.constant); break;
+        case OperandSource::Computed:
+          operandValues.clear();
+          for (uint32_t a : body.args(b)) operandValues.push_back(values[a]);
+          values[i] = emitOp(b.op, operandValues);
+          break;
+        case OperandSource::Loop:
+        case OperandSource::LoopResult: throw std::logic_error("gradc: a loop inside a loop");
+      }
+    }
+    for (uint32_t q = 0; q < body.outputs.size(); ++q)
+      builder_.CreateAlignedStore(values[body.outputs[q]], slotAt(layout.resultSlot + q * layout.padded),
+                                  llvm::Align(8));
+    floatType_ = f64_;
+    Value* next = builder_.CreateAdd(k, builder_.getInt64(kVectorLanes), "", /*HasNUW=*/true);
+    k->addIncoming(next, builder_.GetInsertBlock());
+    builder_.CreateCondBr(builder_.CreateICmpULT(next, builder_.getInt64(layout.padded)), block, after);
+    builder_.SetInsertPoint(after);
   }
 
   // (value number, output position) of every output, in increasing order.
@@ -897,6 +1035,7 @@ class KernelEmitter {
   uint32_t slotCount_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> outputsByValue_;  // see outputsByValue
   std::vector<Value*> valueOfRange_;                           // see RangeValues
+  std::vector<LoopLayout> layouts_;                            // of each loop (see planLoop)
 };
 
 }  // namespace
@@ -914,9 +1053,15 @@ bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode)
          !useFastPath(program, optLevel, mode);
 }
 
+bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode) {
+  if (const char* loops = std::getenv("GRADC_LOOPS"); loops && std::string(loops) == "0") return false;
+  return optLevel >= 1 && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
+         program.code.size() >= kLoopsFrom && !useFastPath(program, optLevel, mode);
+}
+
 bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode) {
   if (const char* packs = std::getenv("GRADC_PACKS"); packs && std::string(packs) == "0") return false;
-  return optLevel >= 1 && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
+  return optLevel >= 1 && program.loops.empty() && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
          !useLargeParts(program, optLevel, mode) && !useFastPath(program, optLevel, mode);
 }
 

@@ -58,6 +58,13 @@ bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode)
 inline constexpr unsigned kVectorLanes = 4;
 bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode);
 
+// Ahead of time and at -O3, a kernel of at least this many instructions off the
+// fast path has its repeated formulas rerolled into loops (compiler/lower/
+// loop_rerolling.hpp) before any packing; the rest is packed only if no loop was
+// found. GRADC_LOOPS=0 in the environment turns them off (to measure them).
+inline constexpr size_t kLoopsFrom = 2000;
+bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode);
+
 // Whether the module belongs to a kernel on the fast path (a module flag).
 bool needsFastPath(const llvm::Module& module);
 

@@ -11,6 +11,7 @@
 #include "../compiler/test_support.hpp"
 #include "compiler/interp/evaluate.hpp"
 #include "compiler/lower/kernel_program.hpp"
+#include "compiler/lower/loop_rerolling.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
 
 namespace gradc {
@@ -239,6 +240,57 @@ TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
 // into vectors (compiler/lower/vector_packs.hpp): every lane-wise op, comparisons
 // (i1 lanes), where, the per-lane library calls, packs crossing the parts of a split
 // kernel; the same bits as the interpreter, in batches too.
+// GRADC_LOOPS=0 while in scope.
+struct LoopsOff {
+  LoopsOff() { setenv("GRADC_LOOPS", "0", 1); }
+  ~LoopsOff() { unsetenv("GRADC_LOOPS"); }
+};
+
+// The batch of `points` points gives each point's bits of single calls.
+void expectBatchMatchesSinglePoints(const JitKernel& kernel, size_t inputs, size_t outputs,
+                                    const std::vector<double>& params, size_t points) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> dist(-1, 1);
+  std::vector<double> batchInputs(inputs * points), batch(outputs * points), single(outputs), point(inputs);
+  for (double& x : batchInputs) x = dist(rng);
+  kernel.batch(points, batchInputs.data(), params.data(), batch.data());
+  for (size_t p = 0; p < points; ++p) {
+    for (size_t i = 0; i < inputs; ++i) point[i] = batchInputs[i * points + p];
+    kernel(point.data(), params.data(), single.data());
+    for (size_t k = 0; k < outputs; ++k) EXPECT_TRUE(sameDouble(single[k], batch[k * points + p])) << k;
+  }
+}
+
+// Loops (compiler/lower/loop_rerolling.hpp) compute the interpreter's bits: a sum
+// over copies of a formula with library calls, selects left outside, shared
+// operands, rows of consecutive inputs (read as vectors, the last one masked) and
+// of other values (copied), iterations not a multiple of the vector width.
+TEST(Jit, LoopsAgreeBitForBit) {
+  const int n = 203;
+  std::string text = "param w = 0.3\ninput a\nc = exp(a)\n", sum;
+  auto u = [](int k) { return "u" + std::to_string(k % n); };
+  for (int k = 0; k < n; ++k) text += "input " + u(k) + "\n";
+  for (int k = 0; k < n; ++k) {
+    std::string x = u(k), y = u(k + 1), z = u(3 * k + 2);
+    text += "t" + std::to_string(k) + " = sin(w * " + x + " + c) * (" + y + " - " + x + "^2)^2 + log1p(" + z +
+            "^2) / (1 + " + y + "^2) + max(" + x + ", " + z + ") + where(" + x + " > 0, " + y + ", c)\n";
+    sum += (sum.empty() ? "" : " + ") + ("t" + std::to_string(k));
+  }
+  text += "s = " + sum + "\noutput s\n";
+  for (int k = 0; k < n; k += 5) text += "output d" + std::to_string(k) + " = grad(s, " + u(k) + ")\n";
+  text += "output dw = grad(s, w)\noutput da = grad(s, a)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram program = reorderDepthFirst(scheduleKernel(r.model->simplified));
+  ASSERT_TRUE(runtime::useLoops(program, 3, runtime::CompileMode::Jit)) << program.code.size();
+  LoopStatistics loops;
+  rerollLoops(program, {}, &loops);
+  EXPECT_GE(loops.iterations, 100u);  // squares shared by neighbouring terms make two shapes
+  expectJitMatchesInterpreter(text, 4, -1, 1, 3);
+  auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {3});
+  expectBatchMatchesSinglePoints(*kernel, n + 1, r.model->simplified.outputs.size(), {0.3}, 5);
+}
+
 TEST(Jit, VectorPacksAgreeBitForBit) {
   const int n = 240;
   std::string text = "param w = 0.3\n", sum;
@@ -258,6 +310,7 @@ TEST(Jit, VectorPacksAgreeBitForBit) {
   ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
   KernelProgram program = reorderDepthFirst(scheduleKernel(r.model->simplified));
   ASSERT_TRUE(runtime::usePacks(program, 3, runtime::CompileMode::Jit)) << program.code.size();
+  LoopsOff loopsOff;  // else the loops take the packs' place (see Jit.LoopsAgreeBitForBit)
   expectJitMatchesInterpreter(text, 4, -1, 1, 3);
 
   auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {3});
