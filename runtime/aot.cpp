@@ -14,8 +14,6 @@
 #include <fstream>
 
 #include "compiler/diag/diagnostic.hpp"
-#include "compiler/lower/loop_rerolling.hpp"
-#include "compiler/lower/vector_packs.hpp"
 #include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
@@ -130,10 +128,8 @@ std::optional<ArtifactKind> artifactKindFor(const std::string& path) {
 
 void writeArtifact(const KernelProgram& scheduled, const std::string& name, const std::string& path,
                    ArtifactKind kind, int optLevel, bool useCache) {
-  KernelProgram program = reorderDepthFirst(scheduled);
-  if (runtime::useLoops(program, optLevel, runtime::CompileMode::AheadOfTime)) program = rerollLoops(program);
-  if (runtime::usePacks(program, optLevel, runtime::CompileMode::AheadOfTime))
-    program = packIsomorphic(program, runtime::kVectorLanes);
+  KernelProgram program =
+      runtime::withLoopsOrPacks(reorderDepthFirst(scheduled), optLevel, runtime::CompileMode::AheadOfTime);
   auto machine = runtime::createHostTargetMachine();
   switch (kind) {
     case ArtifactKind::LlvmIr: {

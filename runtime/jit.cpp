@@ -22,8 +22,6 @@
 #include <thread>
 
 #include "compiler/diag/diagnostic.hpp"
-#include "compiler/lower/loop_rerolling.hpp"
-#include "compiler/lower/vector_packs.hpp"
 #include "runtime/kernel_cache.hpp"
 #include "runtime/llvm/codegen.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
@@ -180,11 +178,8 @@ struct JitKernel::Code {
 std::unique_ptr<JitKernel> JitKernel::compile(const KernelProgram& scheduled, const KernelOptions& options) {
   // -O3 asks for the fastest code whatever the compile time (see reorderDepthFirst).
   std::optional<KernelProgram> reordered;
-  if (options.optLevel >= 3) reordered = reorderDepthFirst(scheduled);
-  if (reordered && runtime::useLoops(*reordered, options.optLevel, kMode))
-    reordered = rerollLoops(*reordered);
-  if (reordered && runtime::usePacks(*reordered, options.optLevel, kMode))
-    reordered = packIsomorphic(*reordered, runtime::kVectorLanes);
+  if (options.optLevel >= 3)
+    reordered = runtime::withLoopsOrPacks(reorderDepthFirst(scheduled), options.optLevel, kMode);
   const KernelProgram& program = reordered ? *reordered : scheduled;
   JitEngine& engine = JitEngine::instance();
   std::unique_ptr<JitKernel> kernel(new JitKernel());

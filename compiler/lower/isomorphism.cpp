@@ -7,18 +7,10 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 
-struct KeyHash {
-  size_t operator()(const std::vector<uint32_t>& key) const {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (uint32_t k : key) h = (h ^ k) * 0xff51afd7ed558ccdull, h ^= h >> 32;
-    return static_cast<size_t>(h);
-  }
-};
-
 }  // namespace
 
 std::vector<uint32_t> isomorphismClasses(const KernelProgram& program, uint32_t* classCount) {
-  std::unordered_map<std::vector<uint32_t>, uint32_t, KeyHash> ids;
+  std::unordered_map<std::vector<uint32_t>, uint32_t, NumberListHash> ids;
   std::vector<uint32_t> classOf(program.code.size());
   std::vector<uint32_t> key;
   for (uint32_t v = 0; v < program.code.size(); ++v) {

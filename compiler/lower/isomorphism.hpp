@@ -34,4 +34,19 @@ inline uint64_t mixBits(uint64_t h) {
   return h ^ (h >> 33);
 }
 
+// An instruction's role: its class and the context of its first use (useContexts)
+// in one key. Instructions of one role are the same step of different copies.
+inline uint64_t roleKey(uint32_t isomorphismClass, uint64_t context) {
+  return mixBits(uint64_t{isomorphismClass} * 0x9e3779b97f4a7c15ull ^ context);
+}
+
+// For hash maps keyed by a list of numbers (classes' keys, copies' shapes).
+struct NumberListHash {
+  size_t operator()(const std::vector<uint32_t>& key) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint32_t k : key) h = (h ^ k) * 0xff51afd7ed558ccdull, h ^= h >> 32;
+    return static_cast<size_t>(h);
+  }
+};
+
 }  // namespace gradc

@@ -18,14 +18,6 @@ constexpr uint32_t kNone = UINT32_MAX;
 // square (see useContexts).
 constexpr int kRoleContextDepth = 2;
 
-struct VectorHash {
-  size_t operator()(const std::vector<uint32_t>& key) const {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (uint32_t k : key) h = mixBits(h ^ k);
-    return static_cast<size_t>(h);
-  }
-};
-
 // The copies grown so far: a union-find over copies, each root holding its members
 // and their roles.
 class CopyForest {
@@ -117,8 +109,7 @@ class Reroller {
   }
 
  private:
-  bool eligible(uint32_t v, const std::vector<uint32_t>& classSize,
-                const std::vector<uint32_t>& classOf) const {
+  bool eligible(uint32_t v, const std::vector<uint32_t>& classSize) const {
     // Comparisons and what selects by them stay outside: a loop's rows and
     // results are doubles.
     const KernelInstruction& ins = program_.code[v];
@@ -126,18 +117,17 @@ class Reroller {
     bool booleanOperand =
         std::any_of(args.begin(), args.end(), [&](uint32_t a) { return program_.code[a].boolean; });
     return ins.source == OperandSource::Computed && !ins.boolean && !booleanOperand && !ins.softmaxWeight &&
-           ins.op != Op::Logsumexp && ins.width == 1 && classSize[classOf[v]] >= options_.minIterations;
+           ins.op != Op::Logsumexp && ins.width == 1 && classSize[classOf_[v]] >= options_.minIterations;
   }
 
   // In program order, each instruction joins its operands' copies or stays outside
   // (and is then tainted if it depends on a copy: no copy may use it).
   void growCopies() {
     uint32_t classCount = 0;
-    std::vector<uint32_t> classOf = isomorphismClasses(program_, &classCount);
-    std::vector<uint64_t> context = useContexts(program_, classOf, kRoleContextDepth);
+    classOf_ = isomorphismClasses(program_, &classCount);
+    std::vector<uint64_t> context = useContexts(program_, classOf_, kRoleContextDepth);
     std::vector<uint32_t> classSize(classCount, 0);
-    for (uint32_t c : classOf) ++classSize[c];
-    classOf_ = classOf;
+    for (uint32_t c : classOf_) ++classSize[c];
     std::vector<bool> tainted(program_.code.size(), false);
     std::vector<uint32_t> roots;
     for (uint32_t v = 0; v < program_.code.size(); ++v) {
@@ -151,8 +141,8 @@ class Reroller {
       }
       std::sort(roots.begin(), roots.end());
       roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
-      uint64_t role = mixBits(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
-      bool join = eligible(v, classSize, classOf) && !taintedOperand && forest_.disjoint(roots);
+      uint64_t role = roleKey(classOf_[v], context[v]);
+      bool join = eligible(v, classSize) && !taintedOperand && forest_.disjoint(roots);
       if (!join) {
         tainted[v] = taintedOperand || !roots.empty();
         continue;
@@ -178,7 +168,7 @@ class Reroller {
   }
 
   std::vector<PlannedLoop> groupCopies() {
-    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> groupOf;
+    std::unordered_map<std::vector<uint32_t>, uint32_t, NumberListHash> groupOf;
     std::vector<std::vector<std::vector<uint32_t>>> groups;
     for (uint32_t c = 0; c < forest_.size(); ++c) {
       if (!forest_.isRoot(c)) continue;
@@ -306,7 +296,7 @@ class Reroller {
     size_t n = planned.copies.size();
     KernelProgram& body = planned.loop.body;
     planned.loop.iterations = static_cast<uint32_t>(n);
-    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> inputOf;
+    std::unordered_map<std::vector<uint32_t>, uint32_t, NumberListHash> inputOf;
     std::unordered_map<uint32_t, uint32_t> paramOf;
     std::unordered_map<uint64_t, uint32_t> constantOf;
     auto leaf = [&body](OperandSource source, uint32_t index, double constant) {

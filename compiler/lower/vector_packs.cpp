@@ -43,7 +43,7 @@ class Packer {
       // the logsumexp computed on the way (its shift, scale and terms).
       const KernelInstruction& ins = program_.code[v];
       if (ins.source != OperandSource::Computed || ins.softmaxWeight || ins.op == Op::Logsumexp) continue;
-      uint64_t key = mixBits(uint64_t{classOf[v]} * 0x9e3779b97f4a7c15ull ^ context[v]);
+      uint64_t key = roleKey(classOf[v], context[v]);
       auto [it, added] = groupOf.try_emplace(key, static_cast<uint32_t>(members.size()));
       if (added) {
         members.emplace_back();

@@ -18,6 +18,8 @@
 #include <unordered_map>
 
 #include "compiler/graph/op_semantics.hpp"
+#include "compiler/lower/loop_rerolling.hpp"
+#include "compiler/lower/vector_packs.hpp"
 #include "compiler/math/exp_family.hpp"
 #include "runtime/llvm/ir_arithmetic.hpp"
 
@@ -228,16 +230,23 @@ class KernelEmitter {
   // loop stays a few instructions whatever the number of rows.
   template <typename Body>
   void copyRows(size_t count, Body body) {
+    countedLoop(count, 1, "row", body);
+  }
+
+  // A loop calling `body` with i = 0, step, 2 step, ... below count, a multiple of
+  // step (nothing when count is 0).
+  template <typename Body>
+  void countedLoop(size_t count, size_t step, const char* name, Body body) {
     if (count == 0) return;
     llvm::BasicBlock* before = builder_.GetInsertBlock();
-    auto* loop = llvm::BasicBlock::Create(ctx_, "row", before->getParent());
-    auto* after = llvm::BasicBlock::Create(ctx_, "rows_done", before->getParent());
+    auto* loop = llvm::BasicBlock::Create(ctx_, name, before->getParent());
+    auto* after = llvm::BasicBlock::Create(ctx_, std::string(name) + "_done", before->getParent());
     builder_.CreateBr(loop);
     builder_.SetInsertPoint(loop);
     llvm::PHINode* i = builder_.CreatePHI(i64_, 2, "i");
     i->addIncoming(builder_.getInt64(0), before);
     body(i);
-    Value* next = builder_.CreateAdd(i, builder_.getInt64(1), "", /*HasNUW=*/true);
+    Value* next = builder_.CreateAdd(i, builder_.getInt64(step), "", /*HasNUW=*/true);
     i->addIncoming(next, builder_.GetInsertBlock());
     builder_.CreateCondBr(builder_.CreateICmpEQ(next, builder_.getInt64(count)), after, loop);
     builder_.SetInsertPoint(after);
@@ -347,7 +356,9 @@ class KernelEmitter {
       // A slot read in chunk c can be written again from chunk c+1 on.
       for (auto [base, width] : freedAfter[c]) freeSlots[width].push_back(base);
     }
-    for (const KernelLoop& loop : program_.loops) planLoop(loop);
+    layouts_.resize(program_.loops.size());
+    for (const KernelInstruction& ins : program_.code)
+      if (ins.source == OperandSource::Loop) planLoop(ins);
     return chunks;
   }
 
@@ -368,14 +379,10 @@ class KernelEmitter {
     uint32_t resultSlot = 0;         // output q of iteration k at resultSlot + q * padded + k
   };
 
-  void planLoop(const KernelLoop& loop) {
-    size_t index = layouts_.size();
-    const KernelInstruction* instruction = nullptr;
-    for (const KernelInstruction& ins : program_.code)
-      if (ins.source == OperandSource::Loop && ins.index == index) instruction = &ins;
-    assert(instruction && "every loop has its Loop instruction");
-    std::span<const uint32_t> args = program_.args(*instruction);
-    LoopLayout layout;
+  void planLoop(const KernelInstruction& instruction) {
+    const KernelLoop& loop = program_.loops[instruction.index];
+    std::span<const uint32_t> args = program_.args(instruction);
+    LoopLayout& layout = layouts_[instruction.index];
     uint32_t n = loop.iterations;
     layout.padded = (n + kVectorLanes - 1) / kVectorLanes * kVectorLanes;
     size_t params = loop.body.paramNames.size();
@@ -399,7 +406,6 @@ class KernelEmitter {
     }
     layout.resultSlot = slotCount_;
     slotCount_ += static_cast<uint32_t>(loop.body.outputs.size()) * layout.padded;
-    layouts_.push_back(std::move(layout));
   }
 
   // A logsumexp's slots hold its value, shift and scale: softmax weights in later
@@ -573,13 +579,14 @@ class KernelEmitter {
         builder_.CreateStore(valueOf(row[std::min(k, n - 1)]),
                              elementAt(args.scratch, builder_.getInt64(layout.rowStart[p] + k)));
     }
-    llvm::BasicBlock* before = builder_.GetInsertBlock();
-    auto* block = llvm::BasicBlock::Create(ctx_, "iterations", before->getParent());
-    auto* after = llvm::BasicBlock::Create(ctx_, "iterations_done", before->getParent());
-    builder_.CreateBr(block);
-    builder_.SetInsertPoint(block);
-    llvm::PHINode* k = builder_.CreatePHI(i64_, 2, "k");
-    k->addIncoming(builder_.getInt64(0), before);
+    countedLoop(layout.padded, kVectorLanes, "iterations", [&](Value* k) { emitIterations(loop, layout, args, invariants, k); });
+  }
+
+  // The body of a loop on kVectorLanes iterations from k, one in each lane.
+  void emitIterations(const KernelLoop& loop, const LoopLayout& layout, const Args& args,
+                      const std::vector<Value*>& invariants, Value* k) {
+    const KernelProgram& body = loop.body;
+    uint32_t n = loop.iterations;
     auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
     auto slotAt = [&](uint32_t slot) { return elementAt(args.scratch, builder_.CreateAdd(k, builder_.getInt64(slot))); };
     floatType_ = vector;
@@ -622,10 +629,6 @@ class KernelEmitter {
       builder_.CreateAlignedStore(values[body.outputs[q]], slotAt(layout.resultSlot + q * layout.padded),
                                   llvm::Align(8));
     floatType_ = f64_;
-    Value* next = builder_.CreateAdd(k, builder_.getInt64(kVectorLanes), "", /*HasNUW=*/true);
-    k->addIncoming(next, builder_.GetInsertBlock());
-    builder_.CreateCondBr(builder_.CreateICmpULT(next, builder_.getInt64(layout.padded)), block, after);
-    builder_.SetInsertPoint(after);
   }
 
   // (value number, output position) of every output, in increasing order.
@@ -1053,16 +1056,32 @@ bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode)
          !useFastPath(program, optLevel, mode);
 }
 
+namespace {
+
+// GRADC_LOOPS=0 and GRADC_PACKS=0, to measure what they bring.
+bool turnedOffInEnvironment(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value && std::string(value) == "0";
+}
+
+}  // namespace
+
 bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode) {
-  if (const char* loops = std::getenv("GRADC_LOOPS"); loops && std::string(loops) == "0") return false;
+  if (turnedOffInEnvironment("GRADC_LOOPS")) return false;
   return optLevel >= 1 && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
          program.code.size() >= kLoopsFrom && !useFastPath(program, optLevel, mode);
 }
 
 bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode) {
-  if (const char* packs = std::getenv("GRADC_PACKS"); packs && std::string(packs) == "0") return false;
+  if (turnedOffInEnvironment("GRADC_PACKS")) return false;
   return optLevel >= 1 && program.loops.empty() && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
          !useLargeParts(program, optLevel, mode) && !useFastPath(program, optLevel, mode);
+}
+
+KernelProgram withLoopsOrPacks(KernelProgram program, int optLevel, CompileMode mode) {
+  if (useLoops(program, optLevel, mode)) program = rerollLoops(program);
+  if (usePacks(program, optLevel, mode)) program = packIsomorphic(program, kVectorLanes);
+  return program;
 }
 
 bool useFastPath(const KernelProgram& program, int optLevel, CompileMode mode) {

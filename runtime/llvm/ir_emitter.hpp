@@ -65,6 +65,9 @@ bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode);
 inline constexpr size_t kLoopsFrom = 2000;
 bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode);
 
+// The program with loops where useLoops says so, else packs where usePacks does.
+KernelProgram withLoopsOrPacks(KernelProgram program, int optLevel, CompileMode mode);
+
 // Whether the module belongs to a kernel on the fast path (a module flag).
 bool needsFastPath(const llvm::Module& module);
 

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include "compiler/interp/evaluate.hpp"
 
 namespace gradc::testing {
@@ -16,6 +18,12 @@ Compiled compileText(const std::string& text, const FrontEndOptions& options) {
                                  kSeverity[static_cast<int>(d.severity)] + ": " + d.message);
   }
   return result;
+}
+
+KernelProgram depthFirstProgramFor(const std::string& text) {
+  Compiled r = compileText(text);
+  EXPECT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  return r.model ? reorderDepthFirst(scheduleKernel(r.model->simplified)) : KernelProgram{};
 }
 
 std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,

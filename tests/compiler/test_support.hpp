@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/driver/compile.hpp"
+#include "compiler/lower/kernel_program.hpp"
 
 namespace gradc::testing {
 
@@ -16,6 +17,10 @@ struct Compiled {
 };
 
 Compiled compileText(const std::string& text, const FrontEndOptions& options = {});
+
+// The kernel program of every output, in depth-first order (as ahead of time and
+// at -O3); a failure of the test when the text does not compile.
+KernelProgram depthFirstProgramFor(const std::string& text);
 
 // Every output, by name, with inputs and params from `values` (params default otherwise).
 std::map<std::string, double> evaluateOutputs(const CompiledModel& compiled,

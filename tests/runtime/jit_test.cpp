@@ -314,17 +314,7 @@ TEST(Jit, VectorPacksAgreeBitForBit) {
   expectJitMatchesInterpreter(text, 4, -1, 1, 3);
 
   auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {3});
-  size_t no = r.model->simplified.outputs.size(), points = 3;
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<double> dist(-1, 1);
-  std::vector<double> inputs(n * points), params = {0.3}, batch(no * points), single(no), point(n);
-  for (double& x : inputs) x = dist(rng);
-  kernel->batch(points, inputs.data(), params.data(), batch.data());
-  for (size_t p = 0; p < points; ++p) {
-    for (int i = 0; i < n; ++i) point[i] = inputs[i * points + p];
-    (*kernel)(point.data(), params.data(), single.data());
-    for (size_t k = 0; k < no; ++k) EXPECT_TRUE(sameDouble(single[k], batch[k * points + p])) << k;
-  }
+  expectBatchMatchesSinglePoints(*kernel, n, r.model->simplified.outputs.size(), {0.3}, 3);
 }
 
 // The softmax weights of a logsumexp (its derivatives) reuse the exps it computed,

@@ -499,15 +499,20 @@ def build_cases(z):
     return cases
 
 
-def starts_under(gradc, mib):
-    """Whether `gradc --version` runs under RLIMIT_AS of `mib` MiB: near the least
-    that suffices, LLVM's static initialisers may throw std::bad_alloc before main."""
+def address_space_limit(mib):
+    """A preexec_fn: RLIMIT_AS of `mib` MiB, and no core files."""
     def apply():
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_AS, (mib << 20, mib << 20))
+    return apply
+
+
+def starts_under(gradc, mib):
+    """Whether `gradc --version` runs under RLIMIT_AS of `mib` MiB: near the least
+    that suffices, LLVM's static initialisers may throw std::bad_alloc before main."""
     try:
         return subprocess.run([gradc, "--version"], capture_output=True, timeout=TIMEOUT,
-                              preexec_fn=apply).returncode == 0
+                              preexec_fn=address_space_limit(mib)).returncode == 0
     except subprocess.TimeoutExpired:
         return None
 
@@ -521,11 +526,8 @@ def memory_sweep(gradc, path, sanitized):
     outcomes = {}
 
     def attempt(mib):
-        def apply():
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_AS, (mib << 20, mib << 20))
         try:
-            p = subprocess.run(args, capture_output=True, timeout=TIMEOUT, preexec_fn=apply)
+            p = subprocess.run(args, capture_output=True, timeout=TIMEOUT, preexec_fn=address_space_limit(mib))
         except subprocess.TimeoutExpired:
             outcomes[mib] = (None, "timed out")
             return False

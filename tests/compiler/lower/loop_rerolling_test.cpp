@@ -9,11 +9,7 @@
 namespace gradc {
 namespace {
 
-KernelProgram programFor(const std::string& text) {
-  auto r = testing::compileText(text);
-  EXPECT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
-  return reorderDepthFirst(scheduleKernel(r.model->simplified));
-}
+KernelProgram programFor(const std::string& text) { return testing::depthFirstProgramFor(text); }
 
 // E = sum over pairs i < j of 1/r^6 - 1/r^3 (r = squared distance), and dE/d every
 // coordinate: the shape of the benchmarks' Lennard-Jones model.

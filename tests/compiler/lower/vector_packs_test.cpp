@@ -9,11 +9,7 @@
 namespace gradc {
 namespace {
 
-KernelProgram programFor(const std::string& text) {
-  auto r = testing::compileText(text);
-  EXPECT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
-  return reorderDepthFirst(scheduleKernel(r.model->simplified));
-}
+KernelProgram programFor(const std::string& text) { return testing::depthFirstProgramFor(text); }
 
 // Operands first; each pack is `width` consecutive instructions of one op, lanes
 // 0..width-1; outputs name instructions of the same ops as before.
