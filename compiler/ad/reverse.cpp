@@ -25,7 +25,8 @@ const Differentiator::Sweep& Differentiator::sweep(NodeId y) {
     // binding standing for the result (see savesResult): its formula gets no adjoint
     // from here, the formula's operands do.
     NodeId op = n, result = kNoNode;
-    if (g.op(n) == Op::Binding && g.bindings()[g.node(n).payload].namesOpResult && savesResult(g.op(g.arg(n, 0)))) {
+    if (g.op(n) == Op::Binding && g.bindings()[g.node(n).payload].namesOpResult &&
+        savesResult(g.op(g.arg(n, 0)))) {
       op = g.arg(n, 0);
       result = n;
     }
@@ -46,12 +47,26 @@ const Differentiator::Sweep& Differentiator::sweep(NodeId y) {
   return sweeps_.emplace(y, std::move(result)).first->second;
 }
 
+TaylorDerivatives& Differentiator::taylor(NodeId wrt) {
+  return taylor_.try_emplace(wrt, graph_, wrt).first->second;
+}
+
 std::optional<NodeId> Differentiator::gradient(NodeId y, NodeId wrt) {
   assert(graph_.op(wrt) == Op::Variable || graph_.op(wrt) == Op::Binding);
-  const Sweep& s = sweep(y);
-  auto found = s.find(wrt);
-  if (found == s.end()) return std::nullopt;
-  return found->second == kNoNode ? graph_.constant(0) : found->second;
+  Repeated what{y, 1};
+  if (auto found = repeated_.find(key(y, wrt)); found != repeated_.end())
+    what = {found->second.source, found->second.order + 1};
+  std::optional<NodeId> result;
+  if (what.order >= taylorFromOrder_ && taylor(wrt).dependsOnSeed(y) && taylor(wrt).handles(what.source)) {
+    result = taylor(wrt).derivative(what.source, what.order);
+  } else {
+    const Sweep& s = sweep(y);
+    auto found = s.find(wrt);
+    if (found == s.end()) return std::nullopt;
+    result = found->second == kNoNode ? graph_.constant(0) : found->second;
+  }
+  if (result && graph_.op(*result) != Op::Const) repeated_.try_emplace(key(*result, wrt), what);
+  return result;
 }
 
 }  // namespace gradc

@@ -12,7 +12,8 @@
 A model has 1-3 inputs, 1-3 params with defaults, 2-8 bindings built from random
 expressions over earlier names (every op of the language), some of them `grad`
 bindings used downstream, and outputs: values, first derivatives w.r.t. inputs,
-params and bindings (paths through the binding only), and second derivatives.
+params and bindings (paths through the binding only), second derivatives, and
+now and then a third or fourth derivative by one name.
 
 Domains are guarded by construction: log/sqrt/real powers take a positive
 operand (`exp(u)`, `u^2 + c`, `softplus(u)`, `cosh(u)`, `hypot(u, c)`),
@@ -358,6 +359,13 @@ class _Gen:
             if r.random() < 0.2:
                 inner = ('add', src, ('mul', ('num', 0.5), inner))  # accumulate
             out(self.grad_node(inner))
+        if r.random() < 0.3:
+            # a third or fourth derivative by one name (gradc: Leibniz's rule, ad/taylor.hpp)
+            node = ('var', r.choice(binds))
+            wrt = self.grad_node(node)[2]
+            for _ in range(r.choice([3, 4])):
+                node = ('grad', node, wrt)
+            out(node)
         return m
 
 
