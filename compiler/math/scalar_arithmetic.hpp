@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace gradc::math {
@@ -24,6 +25,14 @@ struct ScalarArithmetic {
   static double abs(double a) { return std::fabs(a); }
   static double copySign(double magnitude, double sign) { return std::copysign(magnitude, sign); }
   static double roundEven(double a) { return std::nearbyint(a); }  // the default rounding mode: to even
+  static double floor(double a) { return std::floor(a); }
+  // table[j] for an integral j in [0, N), N a power of two; another j reads some
+  // entry (a NaN too), as the code generator's does: the same bits of j + 1.5 2^52.
+  template <std::size_t N>
+  static double tableEntry(const char* /*name*/, const double (&table)[N], double j) {
+    static_assert((N & (N - 1)) == 0);
+    return table[std::bit_cast<uint64_t>(j + 0x1.8p52) & (N - 1)];
+  }
   static double powerOfTwo(double k) {
     return std::bit_cast<double>(static_cast<uint64_t>(static_cast<int64_t>(k) + 1023) << 52);
   }

@@ -4,8 +4,12 @@
 // generator includes it.
 #pragma once
 
+#include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Module.h>
+
+#include <cstddef>
 
 namespace gradc::runtime {
 
@@ -28,6 +32,27 @@ struct IrArithmetic {
     return intrinsic(llvm::Intrinsic::copysign, {magnitude, sign});
   }
   Real roundEven(Real x) const { return intrinsic(llvm::Intrinsic::roundeven, {x}); }
+  Real floor(Real x) const { return intrinsic(llvm::Intrinsic::floor, {x}); }
+  // table[j] as ScalarArithmetic reads it (the low bits of j + 1.5 * 2^52), from a
+  // constant array of the module named `name`; on a vector, a gather.
+  template <std::size_t N>
+  Real tableEntry(const char* name, const double (&table)[N], Real j) const {
+    static_assert((N & (N - 1)) == 0);
+    llvm::Module* module = b.GetInsertBlock()->getModule();
+    llvm::GlobalVariable* global = module->getGlobalVariable(name, true);
+    if (!global) {
+      auto* arrayType = llvm::ArrayType::get(b.getDoubleTy(), N);
+      global =
+          new llvm::GlobalVariable(*module, arrayType, true, llvm::GlobalValue::InternalLinkage,
+                                   llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef(table)), name);
+    }
+    llvm::Type* integer = integerType();
+    llvm::Value* bits = b.CreateBitCast(b.CreateFAdd(j, constant(0x1.8p52)), integer);
+    llvm::Value* index = b.CreateAnd(bits, llvm::ConstantInt::get(integer, N - 1));
+    llvm::Value* address = b.CreateGEP(b.getDoubleTy(), global, index);
+    if (!type->isVectorTy()) return b.CreateLoad(type, address);
+    return b.CreateMaskedGather(type, address, llvm::Align(8));
+  }
   // 2^k as the bits (k + 1023) << 52, k's integer taken from the low bits of
   // k + 1.5 * 2^52 (exact for an integral |k| < 2^51): no conversion to an integer,
   // which AVX2 has no vector instruction for.

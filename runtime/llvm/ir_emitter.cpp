@@ -305,7 +305,8 @@ class KernelEmitter {
   // larger, and LLVM's time in a function grows faster than its size: rosenbrock_1000
   // took 2.9 times longer to compile, for 1% fewer instructions a call).
   uint32_t weight(const KernelInstruction& ins) const {
-    if (ins.source == OperandSource::Loop) return static_cast<uint32_t>(program_.loops[ins.index].body.code.size());
+    if (ins.source == OperandSource::Loop)
+      return static_cast<uint32_t>(program_.loops[ins.index].body.code.size());
     return ins.source == OperandSource::Computed ? 1 : 0;
   }
 
@@ -579,7 +580,8 @@ class KernelEmitter {
         builder_.CreateStore(valueOf(row[std::min(k, n - 1)]),
                              elementAt(args.scratch, builder_.getInt64(layout.rowStart[p] + k)));
     }
-    countedLoop(layout.padded, kVectorLanes, "iterations", [&](Value* k) { emitIterations(loop, layout, args, invariants, k); });
+    countedLoop(layout.padded, kVectorLanes, "iterations",
+                [&](Value* k) { emitIterations(loop, layout, args, invariants, k); });
   }
 
   // The body of a loop on kVectorLanes iterations from k, one in each lane.
@@ -588,7 +590,9 @@ class KernelEmitter {
     const KernelProgram& body = loop.body;
     uint32_t n = loop.iterations;
     auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
-    auto slotAt = [&](uint32_t slot) { return elementAt(args.scratch, builder_.CreateAdd(k, builder_.getInt64(slot))); };
+    auto slotAt = [&](uint32_t slot) {
+      return elementAt(args.scratch, builder_.CreateAdd(k, builder_.getInt64(slot)));
+    };
     floatType_ = vector;
     std::vector<Value*> values(body.code.size(), nullptr);
     std::vector<Value*> operandValues;
@@ -599,22 +603,27 @@ class KernelEmitter {
           RowKind kind = layout.rowKind[b.index];
           uint32_t start = layout.rowStart[b.index];
           Value* from = kind == RowKind::Inputs ? args.inputs : args.params;
-          Value* at = kind == RowKind::Scratch ? slotAt(start)
-                                               : elementAt(from, builder_.CreateAdd(k, builder_.getInt64(start)));
+          Value* at = kind == RowKind::Scratch
+                          ? slotAt(start)
+                          : elementAt(from, builder_.CreateAdd(k, builder_.getInt64(start)));
           if (layout.rowMasked[b.index]) {
             // Lanes past the last iteration read zeros, computed and dropped.
             std::vector<llvm::Constant*> lanes;
             for (unsigned lane = 0; lane < kVectorLanes; ++lane) lanes.push_back(builder_.getInt64(lane));
             Value* iteration = builder_.CreateAdd(builder_.CreateVectorSplat(kVectorLanes, k),
                                                   llvm::ConstantVector::get(lanes));
-            Value* mask = builder_.CreateICmpULT(iteration, builder_.CreateVectorSplat(kVectorLanes, builder_.getInt64(n)));
-            values[i] = builder_.CreateMaskedLoad(vector, at, llvm::Align(8), mask, llvm::Constant::getNullValue(vector));
+            Value* mask = builder_.CreateICmpULT(
+                iteration, builder_.CreateVectorSplat(kVectorLanes, builder_.getInt64(n)));
+            values[i] = builder_.CreateMaskedLoad(vector, at, llvm::Align(8), mask,
+                                                  llvm::Constant::getNullValue(vector));
           } else {
             values[i] = builder_.CreateAlignedLoad(vector, at, llvm::Align(8));
           }
           break;
         }
-        case OperandSource::Param: values[i] = builder_.CreateVectorSplat(kVectorLanes, invariants[b.index]); break;
+        case OperandSource::Param:
+          values[i] = builder_.CreateVectorSplat(kVectorLanes, invariants[b.index]);
+          break;
         case OperandSource::Constant: values[i] = constant(b.constant); break;
         case OperandSource::Computed:
           operandValues.clear();
@@ -828,6 +837,22 @@ class KernelEmitter {
     return e < 0 ? builder_.CreateFDiv(constant(1), result) : result;
   }
 
+  // Whether LLVM may inline exp, expm1 and tanh where they are called. In a small
+  // kernel that lets independent calls overlap (mlp, 33 tanh: 1.5 times faster than
+  // with calls); in a large one each copy is 60 instructions more to compile and to
+  // fetch (deep_tanh_1000: twice the code and 1.5 times the compile time, for 3%).
+  static constexpr size_t kInlineElementaryUpTo = 64;
+  bool inlineElementary() {
+    if (!inlineElementary_) {
+      size_t calls =
+          std::count_if(program_.code.begin(), program_.code.end(), [](const KernelInstruction& ins) {
+            return ins.op == Op::Exp || ins.op == Op::Expm1 || ins.op == Op::Tanh;
+          });
+      inlineElementary_ = calls <= kInlineElementaryUpTo;
+    }
+    return *inlineElementary_;
+  }
+
   // exp, expm1 or tanh of x (a double or a vector) as compiler/math computes them: a
   // call to an internal function of the module, one for each op and type, that LLVM's
   // inliner may inline (a call keeps the fast path's code small).
@@ -846,6 +871,7 @@ class KernelEmitter {
       f->setDoesNotThrow();
       f->setDoesNotAccessMemory();
       f->setWillReturn();
+      if (!inlineElementary()) f->addFnAttr(llvm::Attribute::NoInline);
       llvm::IRBuilderBase::InsertPointGuard guard(builder_);
       builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
       IrArithmetic arithmetic{builder_, type};
@@ -1026,6 +1052,7 @@ class KernelEmitter {
   std::string name_;
   bool fastPath_;
   bool largeParts_;
+  std::optional<bool> inlineElementary_;  // see inlineElementary
   ModuleSlice slice_;
   std::unique_ptr<llvm::Module> module_;
   IRBuilder<> builder_;
