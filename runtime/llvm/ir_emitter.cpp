@@ -1,6 +1,7 @@
 #include "runtime/llvm/ir_emitter.hpp"
 
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -560,6 +561,17 @@ class KernelEmitter {
           builder_.CreateAlignedStore(valueOf(v), rowElement(args.outputs, k, args), llvm::Align(8));
   }
 
+  // LLVM's instruction schedulers compare each memory access of a basic block with
+  // up to a thousand earlier ones (ScheduleDAGInstrs): the 12,000 row stores of
+  // lennard_jones_64 took most of its 16 s to compile. An empty inline asm that may
+  // touch memory is a barrier the schedulers do not look across, so that the work
+  // stays linear; it emits no instruction.
+  static constexpr size_t kStoresBetweenBarriers = 256;
+  void schedulingBarrier() {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), false);
+    builder_.CreateCall(llvm::InlineAsm::get(type, "", "~{memory}", /*hasSideEffects=*/true));
+  }
+
   // A Loop instruction: its rows filled, then the body on kVectorLanes iterations at
   // a time, the results stored to the loop's arrays (see LoopLayout).
   template <typename ValueOf>
@@ -573,12 +585,15 @@ class KernelEmitter {
     size_t params = body.paramNames.size();
     std::vector<Value*> invariants;
     for (size_t c = 0; c < params; ++c) invariants.push_back(valueOf(operands[c]));
+    size_t copied = 0;
     for (size_t p = 0; p < body.inputNames.size(); ++p) {
       if (layout.rowKind[p] != RowKind::Scratch) continue;
       std::span<const uint32_t> row = operands.subspan(params + p * n, n);
-      for (uint32_t k = 0; k < layout.padded; ++k)
+      for (uint32_t k = 0; k < layout.padded; ++k) {
+        if (++copied % kStoresBetweenBarriers == 0) schedulingBarrier();
         builder_.CreateStore(valueOf(row[std::min(k, n - 1)]),
                              elementAt(args.scratch, builder_.getInt64(layout.rowStart[p] + k)));
+      }
     }
     countedLoop(layout.padded, kVectorLanes, "iterations",
                 [&](Value* k) { emitIterations(loop, layout, args, invariants, k); });
