@@ -4,6 +4,7 @@
 #include <bit>
 #include <cassert>
 #include <queue>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -440,8 +441,21 @@ class Reroller {
     }
     for (uint32_t out : program_.outputs) p.outputs.push_back(number[out]);
     std::vector<uint32_t> order = topologicalOrder(p, key);
-    if (p.code.size() > options_.interleaveUpTo) return reorderedProgram(p, order);
+    if (p.code.size() > options_.interleaveUpTo)
+      return reorderedProgram(p, topologicalOrder(p, criticalPathFirstInWindows(p, order, key)));
     return reorderedProgram(p, topologicalOrder(p, criticalPathFirst(p, order, key)));
+  }
+
+  // criticalPathFirst within windows of the original order: a few sums at a time
+  // interleaved (lennard_jones_64's 192 sums of 63 terms, eight at a time), so
+  // that the parts of a long kernel do not pass every sum through memory.
+  std::vector<std::tuple<uint32_t, uint64_t>> criticalPathFirstInWindows(
+      const KernelProgram& p, const std::vector<uint32_t>& order, const std::vector<uint32_t>& key) const {
+    std::vector<uint64_t> priority = criticalPathFirst(p, order, key);
+    std::vector<std::tuple<uint32_t, uint64_t>> windowed(p.code.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      windowed[order[i]] = {static_cast<uint32_t>(i / options_.interleaveWindow), priority[order[i]]};
+    return windowed;
   }
 
   // What remains of a kernel with loops is mostly sums of their results: long

@@ -38,6 +38,7 @@ struct RerollOptions {
   // interleaved across them pass through memory at every part (lennard_jones_64 1.35
   // times slower): those keep the original order.
   size_t interleaveUpTo = 8000;
+  size_t interleaveWindow = 512;  // above interleaveUpTo, within windows of this many
 };
 
 struct LoopStatistics {

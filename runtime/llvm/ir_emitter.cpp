@@ -23,9 +23,17 @@
 #include "compiler/lower/vector_packs.hpp"
 #include "compiler/math/exp_family.hpp"
 #include "runtime/llvm/ir_arithmetic.hpp"
+#include "runtime/llvm/row_segments.hpp"
 
 namespace gradc::runtime {
 namespace {
+
+// GRADC_LOOPS=0, GRADC_PACKS=0 and GRADC_SEGMENTS=0, to measure what they bring
+// (the last changes only the code, not the results: with --no-cache).
+bool turnedOffInEnvironment(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value && std::string(value) == "0";
+}
 
 using llvm::IRBuilder;
 using llvm::Value;
@@ -379,6 +387,10 @@ class KernelEmitter {
     std::vector<uint32_t> rowStart;  // Inputs, Params: the first index; Scratch: the slot
     std::vector<bool> rowMasked;     // the padding would read past the array's end
     uint32_t resultSlot = 0;         // output q of iteration k at resultSlot + q * padded + k
+    // Rows read segment by segment where they are (row_segments.hpp); then the rows
+    // of a stride > 0 are read from copies of every stride-th element, at copySlot.
+    std::optional<SegmentedRows> segments;
+    std::vector<uint32_t> copySlot, copySize;
   };
 
   void planLoop(const KernelInstruction& instruction) {
@@ -388,6 +400,7 @@ class KernelEmitter {
     uint32_t n = loop.iterations;
     layout.padded = (n + kVectorLanes - 1) / kVectorLanes * kVectorLanes;
     size_t params = loop.body.paramNames.size();
+    if (planSegments(instruction, layout)) return;
     for (size_t p = 0; p < loop.body.inputNames.size(); ++p) {
       std::span<const uint32_t> row = args.subspan(params + p * n, n);
       const KernelInstruction& first = program_.code[row[0]];
@@ -408,6 +421,41 @@ class KernelEmitter {
     }
     layout.resultSlot = slotCount_;
     slotCount_ += static_cast<uint32_t>(loop.body.outputs.size()) * layout.padded;
+  }
+
+  // Segments for a loop whose operands are all inputs and params; the last
+  // segment's vectors may run kVectorLanes - 1 iterations past the end, which the
+  // result arrays and the copies are padded for.
+  bool planSegments(const KernelInstruction& instruction, LoopLayout& layout) {
+    if (turnedOffInEnvironment("GRADC_SEGMENTS")) return false;
+    const KernelLoop& loop = program_.loops[instruction.index];
+    std::span<const uint32_t> args = program_.args(instruction);
+    uint32_t n = loop.iterations;
+    size_t params = loop.body.paramNames.size();
+    std::vector<std::vector<RowElement>> rows(loop.body.inputNames.size());
+    for (size_t p = 0; p < rows.size(); ++p)
+      for (uint32_t v : args.subspan(params + p * n, n)) {
+        const KernelInstruction& e = program_.code[v];
+        if (e.source != OperandSource::Input && e.source != OperandSource::Param) return false;
+        rows[p].push_back({e.source == OperandSource::Input ? RowArray::Inputs : RowArray::Params, e.index});
+      }
+    layout.segments = segmentRows(rows, n);
+    if (!layout.segments) return false;
+    for (const SegmentedRows::Row& row : layout.segments->rows) {
+      uint32_t size = 0;
+      if (row.stride) {
+        size_t available =
+            row.array == RowArray::Inputs ? program_.inputNames.size() : program_.paramNames.size();
+        size = static_cast<uint32_t>((available - row.residue + row.stride - 1) / row.stride);
+      }
+      layout.copySlot.push_back(slotCount_);
+      layout.copySize.push_back(size);
+      if (size) slotCount_ += size + kVectorLanes;
+    }
+    layout.padded += kVectorLanes;
+    layout.resultSlot = slotCount_;
+    slotCount_ += static_cast<uint32_t>(loop.body.outputs.size()) * layout.padded;
+    return true;
   }
 
   // A logsumexp's slots hold its value, shift and scale: softmax weights in later
@@ -585,6 +633,7 @@ class KernelEmitter {
     size_t params = body.paramNames.size();
     std::vector<Value*> invariants;
     for (size_t c = 0; c < params; ++c) invariants.push_back(valueOf(operands[c]));
+    if (layout.segments) return emitSegmentedLoop(ins.index, args, invariants);
     size_t copied = 0;
     for (size_t p = 0; p < body.inputNames.size(); ++p) {
       if (layout.rowKind[p] != RowKind::Scratch) continue;
@@ -595,47 +644,133 @@ class KernelEmitter {
                              elementAt(args.scratch, builder_.getInt64(layout.rowStart[p] + k)));
       }
     }
-    countedLoop(layout.padded, kVectorLanes, "iterations",
-                [&](Value* k) { emitIterations(loop, layout, args, invariants, k); });
+    countedLoop(layout.padded, kVectorLanes, "iterations", [&](Value* k) {
+      emitIterations(loop, layout, args, invariants, k,
+                     [&](uint32_t p) { return rowAt(loop, layout, args, k, p); });
+    });
   }
 
-  // The body of a loop on kVectorLanes iterations from k, one in each lane.
-  void emitIterations(const KernelLoop& loop, const LoopLayout& layout, const Args& args,
-                      const std::vector<Value*>& invariants, Value* k) {
-    const KernelProgram& body = loop.body;
-    uint32_t n = loop.iterations;
+  // The loop segment by segment (LoopLayout::segments): each segment's first
+  // iteration, length and rows' starts from a constant table; in a segment,
+  // kVectorLanes iterations at a time, the last vector running into the next
+  // segment's iterations (which that segment computes again).
+  void emitSegmentedLoop(uint32_t loopIndex, const Args& args, const std::vector<Value*>& invariants) {
+    const KernelLoop& loop = program_.loops[loopIndex];
+    const LoopLayout& layout = layouts_[loopIndex];
+    const SegmentedRows& segments = *layout.segments;
+    size_t rows = segments.rows.size();
+    auto arrayOf = [&](RowArray array) { return array == RowArray::Inputs ? args.inputs : args.params; };
+    for (size_t p = 0; p < rows; ++p) {
+      const SegmentedRows::Row& row = segments.rows[p];
+      if (!row.stride) continue;
+      countedLoop(layout.copySize[p], 1, "copy", [&](Value* m) {
+        Value* from = builder_.CreateAdd(builder_.CreateMul(m, builder_.getInt64(row.stride)),
+                                         builder_.getInt64(row.residue));
+        Value* value = builder_.CreateLoad(f64_, elementAt(arrayOf(row.array), from));
+        builder_.CreateStore(
+            value, elementAt(args.scratch, builder_.CreateAdd(m, builder_.getInt64(layout.copySlot[p]))));
+      });
+      for (uint32_t lane = 0; lane < kVectorLanes; ++lane)  // what the last vector reads past the end
+        builder_.CreateStore(
+            constant(0),
+            elementAt(args.scratch, builder_.getInt64(layout.copySlot[p] + layout.copySize[p] + lane)));
+    }
+    std::vector<uint32_t> entries;
+    for (size_t s = 0; s < segments.begin.size(); ++s) {
+      entries.push_back(segments.begin[s]);
+      entries.push_back(segments.length[s]);
+      for (size_t p = 0; p < rows; ++p) entries.push_back(segments.start[s * rows + p]);
+    }
+    auto* table = new llvm::GlobalVariable(
+        *module_, llvm::ArrayType::get(builder_.getInt32Ty(), entries.size()), true,
+        llvm::GlobalValue::PrivateLinkage, llvm::ConstantDataArray::get(ctx_, entries), name_ + ".segments");
+    size_t width = 2 + rows;
+    countedLoop(segments.begin.size(), 1, "segment", [&](Value* s) {
+      auto entry = [&](size_t i) {
+        Value* at = builder_.CreateAdd(builder_.CreateMul(s, builder_.getInt64(width)), builder_.getInt64(i));
+        return builder_.CreateZExt(
+            builder_.CreateLoad(builder_.getInt32Ty(),
+                                builder_.CreateInBoundsGEP(builder_.getInt32Ty(), table, at)),
+            i64_);
+      };
+      Value* begin = entry(0);
+      Value* length = entry(1);
+      std::vector<Value*> starts, broadcasts(rows, nullptr);
+      for (size_t p = 0; p < rows; ++p) {
+        starts.push_back(entry(2 + p));
+        if (!segments.rows[p].stride)
+          broadcasts[p] = builder_.CreateVectorSplat(
+              kVectorLanes, builder_.CreateLoad(f64_, elementAt(arrayOf(segments.rows[p].array), starts[p])));
+        else
+          starts[p] = builder_.CreateAdd(starts[p], builder_.getInt64(layout.copySlot[p]));
+      }
+      auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
+      runtimeLoop(length, kVectorLanes, "lanes", [&](Value* t) {
+        emitIterations(
+            loop, layout, args, invariants, builder_.CreateAdd(begin, t), [&](uint32_t p) -> Value* {
+              if (broadcasts[p]) return broadcasts[p];
+              return builder_.CreateAlignedLoad(
+                  vector, elementAt(args.scratch, builder_.CreateAdd(starts[p], t)), llvm::Align(8));
+            });
+      });
+    });
+  }
+
+  // A loop calling `body` with i = 0, step, 2 step, ... while i < count, count a
+  // value of the kernel of at least 1.
+  template <typename Body>
+  void runtimeLoop(Value* count, size_t step, const char* name, Body body) {
+    llvm::BasicBlock* before = builder_.GetInsertBlock();
+    auto* loop = llvm::BasicBlock::Create(ctx_, name, before->getParent());
+    auto* after = llvm::BasicBlock::Create(ctx_, std::string(name) + "_done", before->getParent());
+    builder_.CreateBr(loop);
+    builder_.SetInsertPoint(loop);
+    llvm::PHINode* i = builder_.CreatePHI(i64_, 2, "i");
+    i->addIncoming(builder_.getInt64(0), before);
+    body(i);
+    Value* next = builder_.CreateAdd(i, builder_.getInt64(step), "", /*HasNUW=*/true);
+    i->addIncoming(next, builder_.GetInsertBlock());
+    builder_.CreateCondBr(builder_.CreateICmpULT(next, count), loop, after);
+    builder_.SetInsertPoint(after);
+  }
+
+  // Row p of the loop for the kVectorLanes iterations from k, from the kernel's
+  // arrays or from its copy in the scratch array (see LoopLayout).
+  Value* rowAt(const KernelLoop& loop, const LoopLayout& layout, const Args& args, Value* k, uint32_t p) {
     auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    RowKind kind = layout.rowKind[p];
+    uint32_t start = layout.rowStart[p];
+    Value* from = kind == RowKind::Scratch  ? args.scratch
+                  : kind == RowKind::Inputs ? args.inputs
+                                            : args.params;
+    Value* at = elementAt(from, builder_.CreateAdd(k, builder_.getInt64(start)));
+    if (!layout.rowMasked[p]) return builder_.CreateAlignedLoad(vector, at, llvm::Align(8));
+    // Lanes past the last iteration read zeros, computed and dropped.
+    std::vector<llvm::Constant*> lanes;
+    for (unsigned lane = 0; lane < kVectorLanes; ++lane) lanes.push_back(builder_.getInt64(lane));
+    Value* iteration =
+        builder_.CreateAdd(builder_.CreateVectorSplat(kVectorLanes, k), llvm::ConstantVector::get(lanes));
+    Value* mask = builder_.CreateICmpULT(
+        iteration, builder_.CreateVectorSplat(kVectorLanes, builder_.getInt64(loop.iterations)));
+    return builder_.CreateMaskedLoad(vector, at, llvm::Align(8), mask, llvm::Constant::getNullValue(vector));
+  }
+
+  // The body of a loop on kVectorLanes iterations from k, one in each lane, row p
+  // read by readRow(p); the results stored at iteration k of the loop's arrays.
+  template <typename ReadRow>
+  void emitIterations(const KernelLoop& loop, const LoopLayout& layout, const Args& args,
+                      const std::vector<Value*>& invariants, Value* k, ReadRow readRow) {
+    const KernelProgram& body = loop.body;
     auto slotAt = [&](uint32_t slot) {
       return elementAt(args.scratch, builder_.CreateAdd(k, builder_.getInt64(slot)));
     };
-    floatType_ = vector;
+    floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
     std::vector<Value*> values(body.code.size(), nullptr);
     std::vector<Value*> operandValues;
     for (uint32_t i = 0; i < body.code.size(); ++i) {
       const KernelInstruction& b = body.code[i];
       switch (b.source) {
-        case OperandSource::Input: {
-          RowKind kind = layout.rowKind[b.index];
-          uint32_t start = layout.rowStart[b.index];
-          Value* from = kind == RowKind::Inputs ? args.inputs : args.params;
-          Value* at = kind == RowKind::Scratch
-                          ? slotAt(start)
-                          : elementAt(from, builder_.CreateAdd(k, builder_.getInt64(start)));
-          if (layout.rowMasked[b.index]) {
-            // Lanes past the last iteration read zeros, computed and dropped.
-            std::vector<llvm::Constant*> lanes;
-            for (unsigned lane = 0; lane < kVectorLanes; ++lane) lanes.push_back(builder_.getInt64(lane));
-            Value* iteration = builder_.CreateAdd(builder_.CreateVectorSplat(kVectorLanes, k),
-                                                  llvm::ConstantVector::get(lanes));
-            Value* mask = builder_.CreateICmpULT(
-                iteration, builder_.CreateVectorSplat(kVectorLanes, builder_.getInt64(n)));
-            values[i] = builder_.CreateMaskedLoad(vector, at, llvm::Align(8), mask,
-                                                  llvm::Constant::getNullValue(vector));
-          } else {
-            values[i] = builder_.CreateAlignedLoad(vector, at, llvm::Align(8));
-          }
-          break;
-        }
+        case OperandSource::Input: values[i] = readRow(b.index); break;
         case OperandSource::Param:
           values[i] = builder_.CreateVectorSplat(kVectorLanes, invariants[b.index]);
           break;
@@ -1097,16 +1232,6 @@ bool useLargeParts(const KernelProgram& program, int optLevel, CompileMode mode)
   return (mode == CompileMode::AheadOfTime || optLevel >= 3) && program.code.size() <= 8000 &&
          !useFastPath(program, optLevel, mode);
 }
-
-namespace {
-
-// GRADC_LOOPS=0 and GRADC_PACKS=0, to measure what they bring.
-bool turnedOffInEnvironment(const char* variable) {
-  const char* value = std::getenv(variable);
-  return value && std::string(value) == "0";
-}
-
-}  // namespace
 
 bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode) {
   if (turnedOffInEnvironment("GRADC_LOOPS")) return false;

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include "compiler/interp/evaluate.hpp"
 #include "compiler/lower/kernel_program.hpp"
 #include "compiler/lower/loop_rerolling.hpp"
+#include "runtime/aot.hpp"
 #include "runtime/llvm/ir_emitter.hpp"
 
 namespace gradc {
@@ -291,6 +294,38 @@ TEST(Jit, LoopsAgreeBitForBit) {
   expectJitMatchesInterpreter(text, 4, -1, 1, 3);
   auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {3});
   expectBatchMatchesSinglePoints(*kernel, n + 1, r.model->simplified.outputs.size(), {0.3}, 5);
+}
+
+// A loop over pairs of points whose rows are inputs and params (Lennard-Jones-like,
+// the coordinates interleaved) runs segment by segment (runtime/llvm/row_segments.hpp):
+// the interpreter's bits, and the segment table in the ahead-of-time IR.
+TEST(Jit, SegmentedLoopsAgreeBitForBit) {
+  const int points = 24;
+  std::string text = "param eps = 0.8\n", energy;
+  for (int i = 0; i < points; ++i) text += "input x" + std::to_string(i) + ", y" + std::to_string(i) + "\n";
+  for (int i = 0; i < points; ++i)
+    for (int j = i + 1; j < points; ++j) {
+      std::string a = std::to_string(i), b = std::to_string(j), r = "r" + a + "_" + b;
+      text += r + " = (x" + a + " - x" + b + ")^2 + (y" + a + " - y" + b + ")^2 + eps\n";
+      energy += (energy.empty() ? "" : " + ") + ("1 / " + r + "^3 - log(" + r + ")");
+    }
+  text += "e = " + energy + "\noutput e\n";
+  for (int i = 0; i < points; ++i)
+    text += "output gx" + std::to_string(i) + " = grad(e, x" + std::to_string(i) + ")\noutput gy" +
+            std::to_string(i) + " = grad(e, y" + std::to_string(i) + ")\n";
+  text += "output geps = grad(e, eps)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram program = scheduleKernel(r.model->simplified);
+  ASSERT_TRUE(runtime::useLoops(reorderDepthFirst(program), 3, runtime::CompileMode::Jit));
+  expectJitMatchesInterpreter(text, 4, -2, 2, 3);
+  auto kernel = JitKernel::compile(program, {3});
+  expectBatchMatchesSinglePoints(*kernel, 2 * points, r.model->simplified.outputs.size(), {0.8}, 3);
+  std::string ir = ::testing::TempDir() + "/segmented.ll";
+  writeArtifact(program, "pairs", ir, ArtifactKind::LlvmIr, 2);
+  std::ifstream in(ir);
+  std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(code.find("@pairs.segments"), std::string::npos);
 }
 
 TEST(Jit, VectorPacksAgreeBitForBit) {
