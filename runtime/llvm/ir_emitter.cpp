@@ -41,12 +41,13 @@ using llvm::Value;
 class KernelEmitter {
  public:
   KernelEmitter(llvm::LLVMContext& ctx, const KernelProgram& program, const std::string& name, bool fastPath,
-                bool largeParts, ModuleSlice slice)
+                bool largeParts, bool vectorParts, ModuleSlice slice)
       : ctx_(ctx),
         program_(program),
         name_(name),
         fastPath_(fastPath),
         largeParts_(largeParts),
+        vectorParts_(vectorParts),
         slice_(slice),
         module_(std::make_unique<llvm::Module>(name, ctx)),
         builder_(ctx),
@@ -75,6 +76,20 @@ class KernelEmitter {
   }
 
  private:
+  struct Args {
+    Value* n;
+    Value* p;
+    Value* inputs;
+    Value* params;
+    Value* outputs;
+    Value* scratch;           // null when the kernel is one function
+    Value* stride = nullptr;  // of a block
+  };
+
+  struct Chunk {
+    uint32_t begin, end;  // instructions [begin, end)
+  };
+
   // LLVM's verifier takes 7% of the fast path's time (the 10th nested-sin
   // derivative: 167M of 2,370M instructions), where compile time is the point: it
   // is skipped there in release builds. Debug builds (the asan and fuzz presets,
@@ -104,9 +119,14 @@ class KernelEmitter {
     builder_.SetInsertPoint(entry);
     std::vector<Chunk> chunks = planChunks();
     if (chunks.empty()) {
-      emitBlocks(f, loop, done);
+      emitBlocks(f, loop, done, [&](const Args& block) {
+        floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
+        emitRange(0, static_cast<uint32_t>(program_.code.size()), block);
+        floatType_ = f64_;
+      });
       return;
     }
+    if (vectorParts_ && slotCount_ <= kMaxVectorSlots) return emitVectorBatch(f, loop, done, chunks);
     args.scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
     builder_.CreateCondBr(builder_.CreateICmpEQ(args.n, builder_.getInt64(0)), done, loop);
 
@@ -143,6 +163,59 @@ class KernelEmitter {
     builder_.CreateRetVoid();
   }
 
+  // The batch of a split kernel, ahead of time and at -O3: each part emitted a
+  // second time on vectors of kVectorLanes points (its scratch slots vectors too),
+  // called on blocks of points as emitBlocks runs a one-function kernel. A chain of
+  // dependent operations (deep_tanh_1000's 1,000 tanh) then runs four points at
+  // once, where point by point the processor waits on each link. Twice the parts
+  // to compile, so not on the fast path; kernels with loops (whose lanes are
+  // iterations) keep the point-by-point batch.
+  static constexpr uint32_t kMaxVectorSlots = 32768;  // 1 MB of scratch on the stack
+  void emitVectorBatch(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done,
+                       const std::vector<Chunk>& chunks) {
+    for (size_t c = 0; c < chunks.size(); ++c) parts_.push_back(emitChunkFunction(chunks[c], c));
+    std::vector<llvm::Function*> vectorParts;
+    for (size_t c = 0; c < chunks.size(); ++c) vectorParts.push_back(emitVectorChunkFunction(chunks[c], c));
+    Value* scratch = localArray(size_t{slotCount_} * kVectorLanes, "vector_scratch");
+    Value* params = f->getArg(2);
+    emitBlocks(f, loop, done, [&](const Args& block) {
+      for (llvm::Function* part : vectorParts)
+        builder_.CreateCall(part, {block.inputs, params, block.outputs, scratch, block.stride});
+    });
+  }
+
+  // A part on vectors: (rows of inputs, params, rows of outputs, scratch, the rows' stride).
+  llvm::Function* emitVectorChunkFunction(const Chunk& chunk, size_t index) {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_, ptr_, i64_}, false);
+    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                     name_ + "_vector_part" + std::to_string(index), *module_);
+    f->setDoesNotThrow();
+    f->addFnAttr(llvm::Attribute::NoInline);
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    builder_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+    Args args{nullptr, nullptr, f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(4)};
+    floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    emitRange(chunk.begin, chunk.end, args);
+    floatType_ = f64_;
+    builder_.CreateRetVoid();
+    return f;
+  }
+
+  // Where a value crossing parts is kept: a double of the scratch array, or in a
+  // vector part (args.stride) a vector of kVectorLanes of them.
+  Value* slotAddress(const Args& args, uint32_t slot) {
+    uint64_t scale = args.stride ? kVectorLanes : 1;
+    return elementAt(args.scratch, builder_.getInt64(uint64_t{slot} * scale));
+  }
+  void storeSlot(const Args& args, uint32_t slot, Value* value) {
+    builder_.CreateAlignedStore(value, slotAddress(args, slot), llvm::Align(8));
+  }
+  Value* loadSlot(const Args& args, uint32_t slot, bool boolean) {
+    llvm::Type* type = boolean ? builder_.getInt1Ty() : f64_;
+    if (args.stride) type = llvm::FixedVectorType::get(type, kVectorLanes);
+    return builder_.CreateAlignedLoad(type, slotAddress(args, slot), llvm::Align(8));
+  }
+
   // The batch of a kernel that is one function: a loop over blocks of kVectorLanes
   // points, each point in a lane of vectors; the last n mod kVectorLanes points go
   // through local rows of that many lanes, with masked loads and stores. Lanes compute
@@ -151,7 +224,10 @@ class KernelEmitter {
   // body is emitted once, in the loop, so that LLVM hoists what depends on the
   // parameters alone (mixture's exp(ls_i)) out of it.
   // `loop` and `done` are empty blocks of f; the entry block is being emitted.
-  void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done) {
+  // `emitBody(block)` computes a block from block.inputs and block.outputs, rows
+  // of block.stride (the caller's rows, or local rows for the last points).
+  template <typename EmitBody>
+  void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done, EmitBody emitBody) {
     Value* n = f->getArg(0);
     Value* inputs = f->getArg(1);
     Value* params = f->getArg(2);
@@ -203,10 +279,7 @@ class KernelEmitter {
     Value* blockInputs = phi(pointInputs, localInputs, "block_inputs");
     Value* blockOutputs = phi(pointOutputs, localOutputs, "block_outputs");
     Value* stride = phi(n, lanes, "stride");
-    Args args{nullptr, nullptr, blockInputs, params, blockOutputs, nullptr, stride};
-    floatType_ = vector;
-    emitRange(0, static_cast<uint32_t>(program_.code.size()), args);
-    floatType_ = f64_;
+    emitBody(Args{nullptr, nullptr, blockInputs, params, blockOutputs, nullptr, stride});
     auto* scatter = llvm::BasicBlock::Create(ctx_, "scatter", f);
     builder_.CreateCondBr(inFull, latch, scatter);
 
@@ -287,19 +360,6 @@ class KernelEmitter {
   // Rows of a batch: input i of point p at inputs[i*n + p]; n and p are null where
   // the arrays hold one point (inputs[i]). With a stride, the arrays hold the
   // points of a block, one in each lane of a vector: inputs[i*stride + lane].
-  struct Args {
-    Value* n;
-    Value* p;
-    Value* inputs;
-    Value* params;
-    Value* outputs;
-    Value* scratch;           // null when the kernel is one function
-    Value* stride = nullptr;  // of a block
-  };
-
-  struct Chunk {
-    uint32_t begin, end;  // instructions [begin, end)
-  };
 
   // Kernels above twice this many instructions are split into functions of about
   // this size. Parts of 2,000 leave the SLP vectoriser whole terms to pack
@@ -536,8 +596,7 @@ class KernelEmitter {
           }
           break;
         case OperandSource::Computed:  // from an earlier chunk
-          result = builder_.CreateLoad(ins.boolean ? builder_.getInt1Ty() : f64_,
-                                       elementAt(args.scratch, builder_.getInt64(slot_[v])));
+          result = loadSlot(args, slot_[v], ins.boolean);
           break;
         case OperandSource::LoopResult: {
           uint32_t loop = program_.code[program_.args(ins)[0]].index;
@@ -584,16 +643,15 @@ class KernelEmitter {
           std::span<const uint32_t> a = program_.args(ins);
           for (size_t i = 0; i < a.size(); ++i) parts.termOf.emplace(a[i], parts.terms[i]);
           if (args.scratch && slot_[v] != UINT32_MAX) {
-            builder_.CreateStore(parts.shift, elementAt(args.scratch, builder_.getInt64(slot_[v] + 1)));
-            builder_.CreateStore(parts.scale, elementAt(args.scratch, builder_.getInt64(slot_[v] + 2)));
+            storeSlot(args, slot_[v] + 1, parts.shift);
+            storeSlot(args, slot_[v] + 2, parts.scale);
           }
         } else {
           result = emitOp(ins.op, operands);
         }
       }
       values.set(v, result);
-      if (args.scratch && slot_[v] != UINT32_MAX)
-        builder_.CreateStore(result, elementAt(args.scratch, builder_.getInt64(slot_[v])));
+      if (args.scratch && slot_[v] != UINT32_MAX) storeSlot(args, slot_[v], result);
     }
     // Only this range's outputs are looked at: a kernel of a million nodes has
     // thousands of parts and a hundred thousand outputs.
@@ -843,8 +901,8 @@ class KernelEmitter {
     if (auto found = logsumexps.find(l); found != logsumexps.end())
       return builder_.CreateFDiv(found->second.termOf.at(x), found->second.scale);
     assert(args.scratch && slot_[l] != UINT32_MAX && "a logsumexp from an earlier chunk");
-    Value* shift = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 1)));
-    Value* scale = builder_.CreateLoad(f64_, elementAt(args.scratch, builder_.getInt64(slot_[l] + 2)));
+    Value* shift = loadSlot(args, slot_[l] + 1, false);
+    Value* scale = loadSlot(args, slot_[l] + 2, false);
     Value* numerator = elementary(Op::Exp, builder_.CreateFSub(valueOf(x), shift));
     return builder_.CreateFDiv(numerator, scale);
   }
@@ -1202,6 +1260,7 @@ class KernelEmitter {
   std::string name_;
   bool fastPath_;
   bool largeParts_;
+  bool vectorParts_;                      // the batch of a split kernel in vector lanes (see emitVectorBatch)
   std::optional<bool> inlineElementary_;  // see inlineElementary
   ModuleSlice slice_;
   std::unique_ptr<llvm::Module> module_;
@@ -1223,8 +1282,11 @@ class KernelEmitter {
 std::unique_ptr<llvm::Module> emitKernelModule(llvm::LLVMContext& context, const KernelProgram& program,
                                                const std::string& name, int optLevel, CompileMode mode,
                                                ModuleSlice slice) {
-  return KernelEmitter(context, program, name, useFastPath(program, optLevel, mode),
-                       useLargeParts(program, optLevel, mode), slice)
+  bool fastPath = useFastPath(program, optLevel, mode);
+  bool vectorParts = (mode == CompileMode::AheadOfTime || optLevel >= 3) && !fastPath &&
+                     program.loops.empty() && !turnedOffInEnvironment("GRADC_VECTOR_PARTS");
+  return KernelEmitter(context, program, name, fastPath, useLargeParts(program, optLevel, mode), vectorParts,
+                       slice)
       .run();
 }
 

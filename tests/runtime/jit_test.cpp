@@ -218,6 +218,44 @@ TEST(Jit, SplitKernelStoresOutputsFromEveryPart) {
   expectJitMatchesInterpreter(text, 3, -1, 1);
 }
 
+// Ahead of time and at -O3 the batch of a split kernel runs its parts a second
+// time compiled on vectors of four points (scratch slots of vectors, comparisons
+// crossing parts as <4 x i1>, a logsumexp's shift and scale for softmax weights in
+// later parts): single points' bits at every batch size, with special values.
+TEST(Jit, SplitKernelBatchRunsInVectorLanes) {
+  std::string text = layersOfTanhAndSin(700) + "input y\nl = logsumexp(h2, y, h5)\n";
+  text +=
+      "output a = where(h3 > y, h700, h1)\noutput b = where(h3 > y, h350, x) + exp(h2 - l)\n"
+      "output d = grad(h700, w)\n"
+      "output e = grad(l, y) + grad(h700, x)\noutput f = log1p(abs(h699)) / (y^2 + 1)\n";
+  auto r = compileText(text);
+  ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
+  KernelProgram program = scheduleKernel(r.model->simplified);
+  ASSERT_GT(program.code.size(), 8000u);  // split into parts of 400
+  std::string ir = ::testing::TempDir() + "/vector_parts.ll";
+  writeArtifact(program, "layers", ir, ArtifactKind::LlvmIr, 2);
+  std::ifstream in(ir);
+  std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(code.find("@layers_vector_part0"), std::string::npos);
+  auto kernel = JitKernel::compile(program, {3});
+  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 0.7, -0.3, 0.25, -19.5, 3};
+  size_t ni = kernel->numInputs(), no = kernel->numOutputs();
+  for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
+    std::vector<double> inputs(ni * n), params = {0.9}, outputs(no * n, -1), point(ni), single(no);
+    for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
+    kernel->batch(n, inputs.data(), params.data(), outputs.data());
+    for (size_t p = 0; p < n; ++p) {
+      for (size_t i = 0; i < ni; ++i) point[i] = inputs[i * n + p];
+      (*kernel)(point.data(), params.data(), single.data());
+      for (size_t k = 0; k < no; ++k)
+        ASSERT_TRUE(sameDouble(single[k], outputs[k * n + p]))
+            << "n " << n << ", point " << p << ", output " << kernel->outputNames()[k] << ": " << single[k]
+            << " vs " << outputs[k * n + p];
+    }
+  }
+  expectJitMatchesInterpreter(text, 3, -1, 1, 3);
+}
+
 // Above kJitFastPathAbove instructions a kernel is two modules compiled on two threads
 // and linked by the JIT; it must still agree bit for bit, in batches too.
 TEST(Jit, HugeKernelCompiledOnTwoThreadsStillAgrees) {
