@@ -108,9 +108,14 @@ bool TaylorDerivatives::dependsOnSeed(NodeId n) {
 }
 
 NodeId TaylorDerivatives::partial(NodeId n, size_t operand) {
-  uint64_t key = uint64_t{n} << 8 | operand;
+  uint64_t key = uint64_t{n} << 32 | operand;  // a logsumexp has any number of operands
   if (auto found = partials_.find(key); found != partials_.end()) return found->second;
-  NodeId p = backpropagate(g_, n, operand, g_.constant(1), AdjointContext{});
+  // An op whose result a binding names is differentiated with the binding standing
+  // for its result, as the reverse sweeps do (savesResult), so that a later grad
+  // with respect to that binding sees it.
+  auto named = savedResultOf_.find(n);
+  NodeId result = named == savedResultOf_.end() ? kNoNode : named->second;
+  NodeId p = backpropagate(g_, n, operand, g_.constant(1), AdjointContext{}, result);
   return partials_.emplace(key, p).first->second;
 }
 
@@ -199,9 +204,27 @@ NodeId TaylorDerivatives::build(NodeId n, int k) {
   return sum;
 }
 
+// The bindings below y that name the result of an op that saves it (see partial).
+void TaylorDerivatives::noteSavedResults(NodeId y) {
+  std::vector<NodeId> stack{y};
+  std::vector<char> seen(g_.size(), 0);
+  while (!stack.empty()) {
+    NodeId n = stack.back();
+    stack.pop_back();
+    if (seen[n]) continue;
+    seen[n] = 1;
+    if (g_.op(n) == Op::Binding && g_.bindings()[g_.node(n).payload].namesOpResult &&
+        savesResult(g_.op(g_.arg(n, 0))))
+      savedResultOf_.try_emplace(g_.arg(n, 0), n);
+    if (n == seed_) continue;
+    for (NodeId a : g_.args(n)) stack.push_back(a);
+  }
+}
+
 std::optional<NodeId> TaylorDerivatives::derivative(NodeId y, int order) {
   assert(order >= 1);
   if (!dependsOnSeed(y)) return std::nullopt;
+  noteSavedResults(y);
   planOrders(y, order);
   // Order by order, and within an order operands first (increasing ids): a
   // derivative of order k uses its operands' of order k and partials' below k.

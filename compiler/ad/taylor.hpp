@@ -39,6 +39,7 @@ class TaylorDerivatives {
   bool dependsOnSeed(NodeId n);
 
  private:
+  void noteSavedResults(NodeId y);
   NodeId partial(NodeId n, size_t operand);
   void planOrders(NodeId y, int order);
   NodeId coefficient(NodeId n, int order);  // kNoNode: identically zero
@@ -48,6 +49,7 @@ class TaylorDerivatives {
   Graph& g_;
   NodeId seed_;
   std::vector<char> depends_;                                    // by NodeId, extended as the graph grows
+  std::unordered_map<NodeId, NodeId> savedResultOf_;             // op -> the binding naming its result
   std::unordered_map<uint64_t, NodeId> partials_;                // (node, operand) -> f'(operand)
   std::unordered_map<NodeId, int> needed_;                       // the highest order each node needs
   std::unordered_map<NodeId, std::vector<NodeId>> derivatives_;  // [k-1]: k-th derivative

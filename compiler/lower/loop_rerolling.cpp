@@ -454,7 +454,8 @@ class Reroller {
     std::vector<uint64_t> priority = criticalPathFirst(p, order, key);
     std::vector<std::tuple<uint32_t, uint64_t>> windowed(p.code.size());
     for (size_t i = 0; i < order.size(); ++i)
-      windowed[order[i]] = {static_cast<uint32_t>(i / options_.interleaveWindow), priority[order[i]]};
+      windowed[order[i]] = {static_cast<uint32_t>(i / std::max<size_t>(options_.interleaveWindow, 1)),
+                            priority[order[i]]};
     return windowed;
   }
 

@@ -35,10 +35,11 @@ struct RerollOptions {
   // What is left outside the loops is ordered by critical path, which interleaves
   // independent sums, up to this many instructions (rosenbrock_1000 1.3 times
   // faster); a longer kernel is split into parts of 400 instructions, and sums
-  // interleaved across them pass through memory at every part (lennard_jones_64 1.35
-  // times slower): those keep the original order.
+  // interleaved across all of them would pass through memory at every part
+  // (lennard_jones_64 1.35 times slower): those are ordered by critical path within
+  // windows of interleaveWindow instructions of the original order (a few sums).
   size_t interleaveUpTo = 8000;
-  size_t interleaveWindow = 512;  // above interleaveUpTo, within windows of this many
+  size_t interleaveWindow = 512;  // at least 1
 };
 
 struct LoopStatistics {

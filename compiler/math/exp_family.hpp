@@ -194,8 +194,9 @@ typename A::Real expm1(A& a, typename A::Real x) {
 
 // e^y - 1 for y in [0, 40], table-driven and without a division, for tanh: y =
 // (128 q + j) ln2/128 + r with k = 128 q + j = floor(128 y / ln 2), so 0 <= r < ln2/128
-// (the r of a rounding to nearest could be negative, and 2^(j/128) - 1 + 2^(j/128) p
-// cancel); e^r - 1 = p(r), its Taylor polynomial to r^6 (the next term is 2^-57 of
+// but for a rounding error where 128 y / ln 2 is just below an integer (the r of a
+// rounding to nearest could be as low as -ln2/256, and 2^(j/128) - 1 + 2^(j/128) p
+// would cancel); e^r - 1 = p(r), its Taylor polynomial to r^6 (the next term is 2^-57 of
 // r); then e^y - 1 = 2^q 2^(j/128) p + (2^q (2^(j/128) - 1) + 2^q - 1), all terms
 // positive, the tables giving 2^(j/128) and 2^(j/128) - 1. The critical path is a
 // product, a floor, four fused multiply-adds and a product: no division, no branch.

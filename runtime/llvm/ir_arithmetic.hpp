@@ -34,7 +34,7 @@ struct IrArithmetic {
   Real roundEven(Real x) const { return intrinsic(llvm::Intrinsic::roundeven, {x}); }
   Real floor(Real x) const { return intrinsic(llvm::Intrinsic::floor, {x}); }
   // table[j] as ScalarArithmetic reads it (the low bits of j + 1.5 * 2^52), from a
-  // constant array of the module named `name`; on a vector, a gather.
+  // constant array of the module named `name`; on a vector, one load a lane.
   template <std::size_t N>
   Real tableEntry(const char* name, const double (&table)[N], Real j) const {
     static_assert((N & (N - 1)) == 0);

@@ -502,12 +502,7 @@ class KernelEmitter {
     layout.segments = segmentRows(rows, n);
     if (!layout.segments) return false;
     for (const SegmentedRows::Row& row : layout.segments->rows) {
-      uint32_t size = 0;
-      if (row.stride) {
-        size_t available =
-            row.array == RowArray::Inputs ? program_.inputNames.size() : program_.paramNames.size();
-        size = static_cast<uint32_t>((available - row.residue + row.stride - 1) / row.stride);
-      }
+      uint32_t size = row.stride ? row.count : 0;  // never more than the row itself
       layout.copySlot.push_back(slotCount_);
       layout.copySize.push_back(size);
       if (size) slotCount_ += size + kVectorLanes;
@@ -723,7 +718,7 @@ class KernelEmitter {
       if (!row.stride) continue;
       countedLoop(layout.copySize[p], 1, "copy", [&](Value* m) {
         Value* from = builder_.CreateAdd(builder_.CreateMul(m, builder_.getInt64(row.stride)),
-                                         builder_.getInt64(row.residue));
+                                         builder_.getInt64(row.first));
         Value* value = builder_.CreateLoad(f64_, elementAt(arrayOf(row.array), from));
         builder_.CreateStore(
             value, elementAt(args.scratch, builder_.CreateAdd(m, builder_.getInt64(layout.copySlot[p]))));
@@ -1049,6 +1044,8 @@ class KernelEmitter {
   // kernel that lets independent calls overlap (mlp, 33 tanh: 1.5 times faster than
   // with calls); in a large one each copy is 60 instructions more to compile and to
   // fetch (deep_tanh_1000: twice the code and 1.5 times the compile time, for 3%).
+  // A loop's body counts once (it is emitted once), so only the kernel's own
+  // instructions are counted.
   static constexpr size_t kInlineElementaryUpTo = 64;
   bool inlineElementary() {
     if (!inlineElementary_) {

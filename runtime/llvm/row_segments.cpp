@@ -1,5 +1,6 @@
 #include "runtime/llvm/row_segments.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace gradc::runtime {
@@ -29,7 +30,15 @@ std::optional<SegmentedRows> segmentRows(std::span<const std::vector<RowElement>
       if (e.array != row[0].array) return std::nullopt;
     std::optional<uint32_t> step = usualStep(row);
     if (!step) return std::nullopt;
-    result.rows.push_back({row[0].array, *step, *step ? row[0].index % *step : 0});
+    SegmentedRows::Row r{row[0].array, *step, 0, 0};
+    if (*step) {
+      auto [low, high] = std::minmax_element(
+          row.begin(), row.end(), [](const RowElement& a, const RowElement& b) { return a.index < b.index; });
+      r.first = low->index;
+      r.count = (high->index - low->index) / *step + 1;
+      if (r.count > iterations) return std::nullopt;
+    }
+    result.rows.push_back(r);
   }
   // A segment ends where any row leaves its run.
   result.begin.push_back(0);
@@ -47,8 +56,8 @@ std::optional<SegmentedRows> segmentRows(std::span<const std::vector<RowElement>
     for (size_t p = 0; p < rows.size(); ++p) {
       const SegmentedRows::Row& row = result.rows[p];
       uint32_t index = rows[p][result.begin[s]].index;
-      if (row.stride && index % row.stride != row.residue) return std::nullopt;
-      result.start.push_back(row.stride ? (index - row.residue) / row.stride : index);
+      if (row.stride && (index - row.first) % row.stride != 0) return std::nullopt;
+      result.start.push_back(row.stride ? (index - row.first) / row.stride : index);
     }
   }
   return result;

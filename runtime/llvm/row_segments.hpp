@@ -31,19 +31,21 @@ struct RowElement {
 struct SegmentedRows {
   struct Row {
     RowArray array = RowArray::Inputs;
-    uint32_t stride = 0;   // 0: one element per segment
-    uint32_t residue = 0;  // stride > 0: every element's index is residue mod stride
+    uint32_t stride = 0;  // 0: one element per segment
+    // stride > 0: the row's elements are among first, first + stride, ...,
+    // first + (count - 1) stride, which the code generator copies once.
+    uint32_t first = 0, count = 0;
   };
   std::vector<Row> rows;
   std::vector<uint32_t> begin, length;  // of each segment: its first iteration, how many
   // start[s * rows.size() + p]: row p's element in segment s (stride 0), or the
-  // position (index - residue) / stride of its first element among every
-  // stride-th element (stride > 0).
+  // position (index - first) / stride of its first element in the copy (stride > 0).
   std::vector<uint32_t> start;
 };
 
 // The segments of `rows` (each `iterations` long), if there are at least two and
-// at most iterations / minAverageLength of them (shorter runs are cheaper copied).
+// at most iterations / minAverageLength of them (shorter runs are cheaper copied),
+// and no row's copy is longer than the row (which the other way copies whole).
 std::optional<SegmentedRows> segmentRows(std::span<const std::vector<RowElement>> rows, uint32_t iterations,
                                          uint32_t minAverageLength = 8);
 

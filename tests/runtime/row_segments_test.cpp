@@ -25,11 +25,12 @@ TEST(RowSegments, PairsAreOneSegmentForEachFirstPoint) {
   ASSERT_EQ(s->begin.size(), 63u);
   EXPECT_EQ(s->rows[0].stride, 0u);
   EXPECT_EQ(s->rows[1].stride, 3u);
-  EXPECT_EQ(s->rows[1].residue, 0u);
+  EXPECT_EQ(s->rows[1].first, 3u);  // x_1: x_0 is never the second point
+  EXPECT_EQ(s->rows[1].count, 63u);
   for (uint32_t i = 0; i < 63; ++i) {
     EXPECT_EQ(s->length[i], 63 - i);
-    EXPECT_EQ(s->start[2 * i], 3 * i);      // x_i itself
-    EXPECT_EQ(s->start[2 * i + 1], i + 1);  // x_{i+1} is every third input's number i + 1
+    EXPECT_EQ(s->start[2 * i], 3 * i);  // x_i itself
+    EXPECT_EQ(s->start[2 * i + 1], i);  // x_{i+1}: number i in the copy of x_1, x_2, ...
   }
   EXPECT_EQ(s->begin[1], 63u);
   EXPECT_EQ(s->begin[62], n - 1);
@@ -48,7 +49,10 @@ TEST(RowSegments, EveryElementIsWhereTheSegmentsSay) {
       for (size_t p = 0; p < r; ++p) {
         const SegmentedRows::Row& row = s->rows[p];
         uint32_t index =
-            row.stride ? row.residue + row.stride * (s->start[seg * r + p] + t) : s->start[seg * r + p];
+            row.stride ? row.first + row.stride * (s->start[seg * r + p] + t) : s->start[seg * r + p];
+        if (row.stride) {
+          EXPECT_LT(s->start[seg * r + p] + t, row.count);
+        }
         EXPECT_EQ(index, rows[p][s->begin[seg] + t].index);
         EXPECT_EQ(row.array, rows[p][s->begin[seg] + t].array);
       }
@@ -66,6 +70,12 @@ TEST(RowSegments, NotWhenTheyWouldNotPay) {
   auto mixed = pairRows(30, 1);
   mixed[1][5].array = RowArray::Params;
   EXPECT_FALSE(segmentRows(mixed, static_cast<uint32_t>(mixed[0].size())).has_value());
+  // A row reading a few of many elements: its copy would be longer than the row.
+  auto sparse = pairRows(30, 1);
+  uint32_t pairs = static_cast<uint32_t>(sparse[0].size());
+  ASSERT_TRUE(segmentRows(sparse, pairs).has_value());
+  sparse[1].back().index += 100000;  // the last segment (one pair) far away
+  EXPECT_FALSE(segmentRows(sparse, pairs).has_value());
   // Segments whose strided starts are not all on one residue.
   auto shifted = pairRows(30, 3);
   for (size_t k = 0; k < 29; ++k) shifted[1][k].index += 1;

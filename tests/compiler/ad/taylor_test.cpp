@@ -117,6 +117,37 @@ TEST(Taylor, ABindingCountsOnlyPathsThroughIt) {
   EXPECT_DOUBLE_EQ(eval(g, d4, {0.5, 0}), eval(g, repeatedReverse(g, y, l, 4), {0.5, 0}));
 }
 
+// With w = tanh(v), the third derivative by v is written with w standing for
+// tanh(v), as the reverse sweeps write it (savesResult): a grad with respect to w
+// of it is what the sweeps give, not 0.
+TEST(Taylor, ABindingOfASavedResultStaysInTheDerivative) {
+  Model m;
+  Graph& g = m.g;
+  NodeId w = g.binding(g.addBinding("w"), un(g, Op::Tanh, m.x));
+  Differentiator d(g);
+  NodeId third = *d.gradient(*d.gradient(*d.gradient(w, m.x), m.x), m.x);
+  std::optional<NodeId> byW = d.gradient(third, w);
+  ASSERT_TRUE(byW.has_value());
+  Differentiator reverse(g, INT_MAX);
+  NodeId reference = *reverse.gradient(repeatedReverse(g, w, m.x, 3), w);
+  for (double x : {0.3, -1.2}) {
+    EXPECT_NEAR(eval(g, third, {x, 0}), eval(g, repeatedReverse(g, w, m.x, 3), {x, 0}), 1e-12);
+    EXPECT_NEAR(eval(g, *byW, {x, 0}), eval(g, reference, {x, 0}), 1e-12);
+  }
+}
+
+// Each operand of a logsumexp has its own partial, also past the 256th.
+TEST(Taylor, LogsumexpOfManyTerms) {
+  Model m;
+  Graph& g = m.g;
+  std::vector<NodeId> terms;
+  for (int i = 0; i < 300; ++i) terms.push_back(g.mul(m.x, g.constant(0.01 * (i % 37) - 0.2 + 1e-4 * i)));
+  NodeId l = g.make(Op::Logsumexp, terms);
+  NodeId d3 = *TaylorDerivatives(g, m.x).derivative(l, 3);
+  for (double x : {0.5, -2.0})
+    expectClose(eval(g, repeatedReverse(g, l, m.x, 3), {x, 0}), eval(g, d3, {x, 0}), "x");
+}
+
 TEST(Taylor, NoDependenceAndZeroDerivatives) {
   Model m;
   Graph& g = m.g;
