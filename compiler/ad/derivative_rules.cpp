@@ -1,5 +1,6 @@
 #include "compiler/ad/derivative_rules.hpp"
 
+#include <cmath>
 #include <numbers>
 
 namespace gradc {
@@ -27,8 +28,17 @@ class RuleBuilder {
       if (aSimple) return g_.where(c, g_.make(op, {a, partial}), b);
       if (bSimple) return g_.where(c, a, g_.make(op, {b, partial}));
     }
+    // Only a partial that can turn a zero into NaN needs the guard (an infinite or
+    // NaN factor, a zero divisor); elsewhere the plain product is the value, and,
+    // unlike the guard, it differentiates correctly where the adjoint is an
+    // isolated zero (the 4th derivative of hypot(c / cosh(x), 0.5)^(0.9 tanh(b)) at
+    // x = 0, where sinh(x) makes an adjoint 0 whose derivative is not).
     NodeId zero = g_.constant(0);
-    return g_.where(g_.make(Op::Ne, {adj_, zero}), g_.make(op, {adj_, partial}), zero);
+    NodeId product = g_.make(op, {adj_, partial});
+    NodeId magnitude = g_.make(Op::Abs, {partial});
+    NodeId harmless = op == Op::Mul ? g_.make(Op::Lt, {magnitude, g_.constant(HUGE_VAL)})
+                                    : g_.make(Op::Gt, {magnitude, zero});
+    return g_.where(harmless, product, g_.where(g_.make(Op::Ne, {adj_, zero}), product, zero));
   }
 
   Graph& g_;
