@@ -126,7 +126,9 @@ class KernelEmitter {
       });
       return;
     }
-    if (vectorParts_ && slotCount_ <= kMaxVectorSlots) return emitVectorBatch(f, loop, done, chunks);
+    size_t vectorStack =
+        (size_t{slotCount_} + program_.inputNames.size() + program_.outputs.size()) * kVectorLanes;
+    if (vectorParts_ && vectorStack <= kMaxVectorStack) return emitVectorBatch(f, loop, done, chunks);
     args.scratch = builder_.CreateAlloca(f64_, builder_.getInt64(slotCount_), "scratch");
     builder_.CreateCondBr(builder_.CreateICmpEQ(args.n, builder_.getInt64(0)), done, loop);
 
@@ -170,7 +172,9 @@ class KernelEmitter {
   // once, where point by point the processor waits on each link. Twice the parts
   // to compile, so not on the fast path; kernels with loops (whose lanes are
   // iterations) keep the point-by-point batch.
-  static constexpr uint32_t kMaxVectorSlots = 32768;  // 1 MB of scratch on the stack
+  // Its scratch slots and local rows (four doubles each) live on the stack: at most
+  // 256 KB of them, so that a thread with a small stack can still run a batch.
+  static constexpr size_t kMaxVectorStack = 32768;  // doubles
   void emitVectorBatch(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done,
                        const std::vector<Chunk>& chunks) {
     for (size_t c = 0; c < chunks.size(); ++c) parts_.push_back(emitChunkFunction(chunks[c], c));
