@@ -79,8 +79,11 @@ TaylorDerivatives::TaylorDerivatives(Graph& graph, NodeId seed) : g_(graph), see
   assert(g_.op(seed) == Op::Variable || g_.op(seed) == Op::Binding);
 }
 
-bool TaylorDerivatives::handles(NodeId y) const {
-  // The seed's own formula is not differentiated (only paths through it count).
+// Calls visit(n) once for each node that y reaches, not looking into the seed's
+// own formula (only paths through it count); stops, returning false, at the first
+// visit that returns false.
+template <typename Visit>
+bool TaylorDerivatives::forEachBelow(NodeId y, Visit visit) const {
   std::vector<NodeId> stack{y};
   std::vector<char> seen(g_.size(), 0);
   while (!stack.empty()) {
@@ -88,11 +91,15 @@ bool TaylorDerivatives::handles(NodeId y) const {
     stack.pop_back();
     if (seen[n]) continue;
     seen[n] = 1;
-    if (!isSmooth(g_, n)) return false;
+    if (!visit(n)) return false;
     if (n == seed_) continue;
     for (NodeId a : g_.args(n)) stack.push_back(a);
   }
   return true;
+}
+
+bool TaylorDerivatives::handles(NodeId y) const {
+  return forEachBelow(y, [&](NodeId n) { return isSmooth(g_, n); });
 }
 
 bool TaylorDerivatives::dependsOnSeed(NodeId n) {
@@ -206,19 +213,12 @@ NodeId TaylorDerivatives::build(NodeId n, int k) {
 
 // The bindings below y that name the result of an op that saves it (see partial).
 void TaylorDerivatives::noteSavedResults(NodeId y) {
-  std::vector<NodeId> stack{y};
-  std::vector<char> seen(g_.size(), 0);
-  while (!stack.empty()) {
-    NodeId n = stack.back();
-    stack.pop_back();
-    if (seen[n]) continue;
-    seen[n] = 1;
+  forEachBelow(y, [&](NodeId n) {
     if (g_.op(n) == Op::Binding && g_.bindings()[g_.node(n).payload].namesOpResult &&
         savesResult(g_.op(g_.arg(n, 0))))
       savedResultOf_.try_emplace(g_.arg(n, 0), n);
-    if (n == seed_) continue;
-    for (NodeId a : g_.args(n)) stack.push_back(a);
-  }
+    return true;
+  });
 }
 
 std::optional<NodeId> TaylorDerivatives::derivative(NodeId y, int order) {

@@ -39,6 +39,8 @@ class TaylorDerivatives {
   bool dependsOnSeed(NodeId n);
 
  private:
+  template <typename Visit>
+  bool forEachBelow(NodeId y, Visit visit) const;
   void noteSavedResults(NodeId y);
   NodeId partial(NodeId n, size_t operand);
   void planOrders(NodeId y, int order);

@@ -323,19 +323,7 @@ class KernelEmitter {
   // step (nothing when count is 0).
   template <typename Body>
   void countedLoop(size_t count, size_t step, const char* name, Body body) {
-    if (count == 0) return;
-    llvm::BasicBlock* before = builder_.GetInsertBlock();
-    auto* loop = llvm::BasicBlock::Create(ctx_, name, before->getParent());
-    auto* after = llvm::BasicBlock::Create(ctx_, std::string(name) + "_done", before->getParent());
-    builder_.CreateBr(loop);
-    builder_.SetInsertPoint(loop);
-    llvm::PHINode* i = builder_.CreatePHI(i64_, 2, "i");
-    i->addIncoming(builder_.getInt64(0), before);
-    body(i);
-    Value* next = builder_.CreateAdd(i, builder_.getInt64(step), "", /*HasNUW=*/true);
-    i->addIncoming(next, builder_.GetInsertBlock());
-    builder_.CreateCondBr(builder_.CreateICmpEQ(next, builder_.getInt64(count)), after, loop);
-    builder_.SetInsertPoint(after);
+    if (count != 0) runtimeLoop(builder_.getInt64(count), step, name, body);
   }
 
   // void NAME(const double *inputs, const double *params, double *outputs). A small

@@ -186,6 +186,14 @@ TEST(Jit, EightThreadsAtOnce) {
     for (size_t k = 0; k < no; ++k) EXPECT_TRUE(sameDouble(single[i][k], threaded[i][k]));
 }
 
+// The LLVM IR that `gradc compile -O2 -o NAME.ll` writes for the program.
+std::string aheadOfTimeIr(const KernelProgram& program, const std::string& name) {
+  std::string path = ::testing::TempDir() + "/" + name + ".ll";
+  writeArtifact(program, name, path, ArtifactKind::LlvmIr, 2);
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 // h1 .. hN, each tanh(w * h + sin(h)) of the one before: a kernel large enough to
 // be split into parts, without outputs.
 std::string layersOfTanhAndSin(int layers) {
@@ -232,11 +240,7 @@ TEST(Jit, SplitKernelBatchRunsInVectorLanes) {
   ASSERT_TRUE(r.model) << ::testing::PrintToString(r.diagnostics);
   KernelProgram program = scheduleKernel(r.model->simplified);
   ASSERT_GT(program.code.size(), 8000u);  // split into parts of 400
-  std::string ir = ::testing::TempDir() + "/vector_parts.ll";
-  writeArtifact(program, "layers", ir, ArtifactKind::LlvmIr, 2);
-  std::ifstream in(ir);
-  std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(code.find("@layers_vector_part0"), std::string::npos);
+  EXPECT_NE(aheadOfTimeIr(program, "layers").find("@layers_vector_part0"), std::string::npos);
   auto kernel = JitKernel::compile(program, {3});
   const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 0.7, -0.3, 0.25, -19.5, 3};
   size_t ni = kernel->numInputs(), no = kernel->numOutputs();
@@ -359,11 +363,7 @@ TEST(Jit, SegmentedLoopsAgreeBitForBit) {
   expectJitMatchesInterpreter(text, 4, -2, 2, 3);
   auto kernel = JitKernel::compile(program, {3});
   expectBatchMatchesSinglePoints(*kernel, 2 * points, r.model->simplified.outputs.size(), {0.8}, 3);
-  std::string ir = ::testing::TempDir() + "/segmented.ll";
-  writeArtifact(program, "pairs", ir, ArtifactKind::LlvmIr, 2);
-  std::ifstream in(ir);
-  std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(code.find("@pairs.segments"), std::string::npos);
+  EXPECT_NE(aheadOfTimeIr(program, "pairs").find("@pairs.segments"), std::string::npos);
 }
 
 TEST(Jit, VectorPacksAgreeBitForBit) {
