@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -137,29 +138,67 @@ TEST(Jit, BatchMatchesSinglePoints) {
   }
 }
 
-// A batch runs kVectorLanes points in the lanes of vectors and the rest through
-// masked rows: at every size up to three blocks, with special values mixed into the
-// lanes, at -O0 and -O3 (packs), every output has the single point's bits.
+// Output rows for a batch, starting `offset` doubles past a 64-byte boundary, with
+// guard doubles on both sides: a batch's blocks start where the rows' vectors are
+// aligned, the first block's lanes below point 0 masked off.
+class GuardedRows {
+ public:
+  static constexpr size_t kGuard = 8;
+  static constexpr double kSentinel = -12345.5;
+  GuardedRows(size_t size, size_t offset) : storage_(size + 2 * kGuard + 16, kSentinel), size_(size) {
+    auto address = reinterpret_cast<uintptr_t>(storage_.data() + kGuard);
+    rows_ = storage_.data() + kGuard + (64 - address % 64) % 64 / sizeof(double) + offset;
+  }
+  double* data() { return rows_; }
+  double operator[](size_t i) const { return rows_[i]; }
+  // Whether the batch wrote nothing outside its rows.
+  bool guardsIntact() const {
+    for (const double* g = storage_.data(); g < rows_; ++g)
+      if (*g != kSentinel) return false;
+    for (const double* g = rows_ + size_; g < storage_.data() + storage_.size(); ++g)
+      if (*g != kSentinel) return false;
+    return true;
+  }
+
+ private:
+  std::vector<double> storage_;
+  size_t size_;
+  double* rows_;
+};
+
+// Runs kernel's batch at every size up to three blocks and at every alignment of
+// its output rows, with special values mixed into the lanes: every output has the
+// single point's bits, and nothing outside the rows is written.
+void expectBatchesMatchSinglePoints(JitKernel& kernel, const std::vector<double>& params,
+                                    const std::string& what) {
+  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 800, -800, 0.25, -19.5, 3};
+  size_t ni = kernel.numInputs(), no = kernel.numOutputs();
+  for (size_t offset = 0; offset < 8; ++offset)
+    for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
+      std::vector<double> inputs(ni * n), point(ni), single(no);
+      GuardedRows outputs(no * n, offset);
+      for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
+      kernel.batch(n, inputs.data(), params.data(), outputs.data());
+      ASSERT_TRUE(outputs.guardsIntact()) << what << ", n " << n << ", offset " << offset;
+      for (size_t p = 0; p < n; ++p) {
+        for (size_t i = 0; i < ni; ++i) point[i] = inputs[i * n + p];
+        kernel(point.data(), params.data(), single.data());
+        for (size_t k = 0; k < no; ++k)
+          ASSERT_TRUE(sameDouble(single[k], outputs[k * n + p]))
+              << what << ", n " << n << ", offset " << offset << ", point " << p << ", output "
+              << kernel.outputNames()[k] << ": " << single[k] << " vs " << outputs[k * n + p];
+      }
+    }
+}
+
+// A batch runs kVectorLanes points in the lanes of vectors and the first and last
+// through masked rows: at -O0 and -O3 (packs).
 TEST(Jit, BatchLanesMatchSinglePointsAtEverySize) {
   auto r = compileText(kEveryOp);
   ASSERT_TRUE(r.model);
-  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 800, -800, 0.25, -19.5, 3};
   for (int level : {0, 3}) {
     auto kernel = JitKernel::compile(scheduleKernel(r.model->simplified), {level});
-    size_t ni = kernel->numInputs(), no = kernel->numOutputs();
-    for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
-      std::vector<double> inputs(ni * n), params = {0.25}, outputs(no * n, -1);
-      for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
-      kernel->batch(n, inputs.data(), params.data(), outputs.data());
-      for (size_t p = 0; p < n; ++p) {
-        double in[2] = {inputs[p], inputs[n + p]}, out[16];
-        (*kernel)(in, params.data(), out);
-        for (size_t k = 0; k < no; ++k)
-          ASSERT_TRUE(sameDouble(out[k], outputs[k * n + p]))
-              << "-O" << level << ", n " << n << ", point " << p << ", output " << kernel->outputNames()[k]
-              << ": " << out[k] << " vs " << outputs[k * n + p];
-      }
-    }
+    expectBatchesMatchSinglePoints(*kernel, {0.25}, "-O" + std::to_string(level));
   }
 }
 
@@ -242,21 +281,7 @@ TEST(Jit, SplitKernelBatchRunsInVectorLanes) {
   ASSERT_GT(program.code.size(), 8000u);  // split into parts of 400
   EXPECT_NE(aheadOfTimeIr(program, "layers").find("@layers_vector_part0"), std::string::npos);
   auto kernel = JitKernel::compile(program, {3});
-  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 0.7, -0.3, 0.25, -19.5, 3};
-  size_t ni = kernel->numInputs(), no = kernel->numOutputs();
-  for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
-    std::vector<double> inputs(ni * n), params = {0.9}, outputs(no * n, -1), point(ni), single(no);
-    for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
-    kernel->batch(n, inputs.data(), params.data(), outputs.data());
-    for (size_t p = 0; p < n; ++p) {
-      for (size_t i = 0; i < ni; ++i) point[i] = inputs[i * n + p];
-      (*kernel)(point.data(), params.data(), single.data());
-      for (size_t k = 0; k < no; ++k)
-        ASSERT_TRUE(sameDouble(single[k], outputs[k * n + p]))
-            << "n " << n << ", point " << p << ", output " << kernel->outputNames()[k] << ": " << single[k]
-            << " vs " << outputs[k * n + p];
-    }
-  }
+  expectBatchesMatchSinglePoints(*kernel, {0.9}, "split kernel");
   expectJitMatchesInterpreter(text, 3, -1, 1, 3);
 }
 
