@@ -9,6 +9,7 @@
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Host.h>
 
 #include <algorithm>
 #include <cassert>
@@ -119,8 +120,8 @@ class KernelEmitter {
     builder_.SetInsertPoint(entry);
     std::vector<Chunk> chunks = planChunks();
     if (chunks.empty()) {
-      emitBlocks(f, loop, done, [&](const Args& block) {
-        floatType_ = llvm::FixedVectorType::get(f64_, kVectorLanes);
+      emitBlocks(f, loop, done, batchLanes(), [&](const Args& block) {
+        floatType_ = llvm::FixedVectorType::get(f64_, batchLanes());
         emitRange(0, static_cast<uint32_t>(program_.code.size()), block);
         floatType_ = f64_;
       });
@@ -182,7 +183,7 @@ class KernelEmitter {
     for (size_t c = 0; c < chunks.size(); ++c) vectorParts.push_back(emitVectorChunkFunction(chunks[c], c));
     Value* scratch = localArray(size_t{slotCount_} * kVectorLanes, "vector_scratch");
     Value* params = f->getArg(2);
-    emitBlocks(f, loop, done, [&](const Args& block) {
+    emitBlocks(f, loop, done, kVectorLanes, [&](const Args& block) {
       for (llvm::Function* part : vectorParts)
         builder_.CreateCall(part, {block.inputs, params, block.outputs, scratch, block.stride});
     });
@@ -220,14 +221,14 @@ class KernelEmitter {
     return builder_.CreateAlignedLoad(type, slotAddress(args, slot), llvm::Align(8));
   }
 
-  // The batch of a kernel that is one function: a loop over blocks of kVectorLanes
+  // The batch of a kernel that is one function: a loop over blocks of laneCount
   // points, each point in a lane of vectors; the first and last blocks may be partial
   // and go through local rows of that many lanes, with masked loads and stores.
   // Blocks start where the output rows' vectors start on a vector boundary (the
   // first block reaching below point 0, those lanes masked off): malloc's large
   // blocks are 16 bytes past one, and there half of the vector stores would straddle
   // two cache lines (mlp's 322 rows: 1.8 million points a second against 3.6 once
-  // aligned, on this project's machine). With n a multiple of kVectorLanes every
+  // aligned, on this project's machine). With n a multiple of laneCount every
   // row is then aligned; otherwise some rows stay as they were. Lanes compute
   // what the scalar code computes (the ops are IEEE arithmetic, selects, calls per
   // lane, and compiler/math's functions), so a batch gives a single point's bits. The
@@ -237,24 +238,25 @@ class KernelEmitter {
   // `emitBody(block)` computes a block from block.inputs and block.outputs, rows
   // of block.stride (the caller's rows, or local rows for the last points).
   template <typename EmitBody>
-  void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done, EmitBody emitBody) {
+  void emitBlocks(llvm::Function* f, llvm::BasicBlock* loop, llvm::BasicBlock* done, unsigned laneCount,
+                  EmitBody emitBody) {
     Value* n = f->getArg(0);
     Value* inputs = f->getArg(1);
     Value* params = f->getArg(2);
     Value* outputs = f->getArg(3);
-    Value* lanes = builder_.getInt64(kVectorLanes);
-    // Blocks from p = first (0 or head - kVectorLanes, below 0 as a signed number)
-    // in steps of kVectorLanes; a block is full when p <u fullLimit = n - lanes + 1.
+    Value* laneStep = builder_.getInt64(laneCount);
+    // Blocks from p = first (0 or head - laneCount, below 0 as a signed number)
+    // in steps of laneCount; a block is full when p <u fullLimit = n - laneStep + 1.
     Value* head = builder_.CreateAnd(
         builder_.CreateLShr(builder_.CreateNeg(builder_.CreatePtrToInt(outputs, i64_)), builder_.getInt64(3)),
-        builder_.getInt64(kVectorLanes - 1), "head");
+        builder_.getInt64(laneCount - 1), "head");
     Value* first = builder_.CreateSelect(builder_.CreateICmpEQ(head, builder_.getInt64(0)), head,
-                                         builder_.CreateSub(head, lanes), "first");
+                                         builder_.CreateSub(head, laneStep), "first");
     Value* fullLimit =
-        builder_.CreateSelect(builder_.CreateICmpULT(n, lanes), builder_.getInt64(0),
-                              builder_.CreateSub(n, builder_.getInt64(kVectorLanes - 1)), "full_limit");
-    Value* localInputs = localArray(program_.inputNames.size() * kVectorLanes, "lane_inputs");
-    Value* localOutputs = localArray(program_.outputs.size() * kVectorLanes, "lane_outputs");
+        builder_.CreateSelect(builder_.CreateICmpULT(n, laneStep), builder_.getInt64(0),
+                              builder_.CreateSub(n, builder_.getInt64(laneCount - 1)), "full_limit");
+    Value* localInputs = localArray(program_.inputNames.size() * laneCount, "lane_inputs");
+    Value* localOutputs = localArray(program_.outputs.size() * laneCount, "lane_outputs");
     llvm::BasicBlock* entry = builder_.GetInsertBlock();
     auto* gather = llvm::BasicBlock::Create(ctx_, "gather", f);
     auto* body = llvm::BasicBlock::Create(ctx_, "block", f);
@@ -267,21 +269,23 @@ class KernelEmitter {
     Value* inFull = builder_.CreateICmpULT(p, fullLimit, "in_full");
     Value* pointInputs = elementAt(inputs, p);
     Value* pointOutputs = elementAt(outputs, p);
-    auto* vector = llvm::FixedVectorType::get(f64_, kVectorLanes);
+    auto* vector = llvm::FixedVectorType::get(f64_, laneCount);
     std::vector<llvm::Constant*> laneNumbers;
-    for (unsigned k = 0; k < kVectorLanes; ++k) laneNumbers.push_back(builder_.getInt64(k));
-    Value* points = builder_.CreateAdd(builder_.CreateVectorSplat(kVectorLanes, p),
-                                       llvm::ConstantVector::get(laneNumbers));
-    Value* mask = builder_.CreateICmpULT(points, builder_.CreateVectorSplat(kVectorLanes, n));
+    for (unsigned k = 0; k < laneCount; ++k) laneNumbers.push_back(builder_.getInt64(k));
+    Value* points =
+        builder_.CreateAdd(builder_.CreateVectorSplat(laneCount, p), llvm::ConstantVector::get(laneNumbers));
+    Value* mask = builder_.CreateICmpULT(points, builder_.CreateVectorSplat(laneCount, n));
     builder_.CreateCondBr(inFull, body, gather);
 
-    // The first or last points: lanes outside 0..n-1 are zeros, computed and
+    // The first or last points: laneStep outside 0..n-1 are zeros, computed and
     // dropped. (Not an inbounds address: the first block's may point before row 0.)
     builder_.SetInsertPoint(gather);
     auto rowOf = [&](Value* base, Value* row) {
       return builder_.CreateGEP(f64_, base, builder_.CreateAdd(builder_.CreateMul(row, n), p));
     };
-    auto localRow = [&](Value* base, Value* row) { return elementAt(base, builder_.CreateMul(row, lanes)); };
+    auto localRow = [&](Value* base, Value* row) {
+      return elementAt(base, builder_.CreateMul(row, laneStep));
+    };
     copyRows(program_.inputNames.size(), [&](Value* i) {
       Value* row = builder_.CreateMaskedLoad(vector, rowOf(inputs, i), llvm::Align(8), mask,
                                              llvm::Constant::getNullValue(vector));
@@ -299,7 +303,7 @@ class KernelEmitter {
     };
     Value* blockInputs = phi(pointInputs, localInputs, "block_inputs");
     Value* blockOutputs = phi(pointOutputs, localOutputs, "block_outputs");
-    Value* stride = phi(n, lanes, "stride");
+    Value* stride = phi(n, laneStep, "stride");
     emitBody(Args{nullptr, nullptr, blockInputs, params, blockOutputs, nullptr, stride});
     auto* scatter = llvm::BasicBlock::Create(ctx_, "scatter", f);
     builder_.CreateCondBr(inFull, latch, scatter);
@@ -312,7 +316,7 @@ class KernelEmitter {
     builder_.CreateBr(latch);
 
     builder_.SetInsertPoint(latch);
-    Value* next = builder_.CreateAdd(p, lanes, "next", /*HasNUW=*/true);
+    Value* next = builder_.CreateAdd(p, laneStep, "next", /*HasNUW=*/true);
     p->addIncoming(next, latch);
     // next is at least 0 from the second block on (the first ends at head).
     builder_.CreateCondBr(builder_.CreateICmpULT(next, n), loop, done);
@@ -555,6 +559,11 @@ class KernelEmitter {
     return f;
   }
 
+  // The lanes of the vectors being emitted (1 on scalars).
+  unsigned lanes() const {
+    auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(floatType_);
+    return vector ? vector->getNumElements() : 1;
+  }
   Value* elementAt(Value* base, Value* index) { return builder_.CreateInBoundsGEP(f64_, base, index); }
   Value* rowElement(Value* base, uint32_t row, const Args& args) {
     return rowElement(base, builder_.getInt64(row), args);
@@ -590,14 +599,14 @@ class KernelEmitter {
           result =
               builder_.CreateLoad(f64_, builder_.CreateConstInBoundsGEP1_64(f64_, args.params, ins.index),
                                   program_.paramNames[ins.index]);
-          if (args.stride) result = builder_.CreateVectorSplat(kVectorLanes, result);
+          if (args.stride) result = builder_.CreateVectorSplat(lanes(), result);
           break;
         case OperandSource::Constant:
           if (!ins.boolean) {
             result = constant(ins.constant);
           } else {
             result = builder_.getInt1(ins.constant != 0);
-            if (args.stride) result = builder_.CreateVectorSplat(kVectorLanes, result);
+            if (args.stride) result = builder_.CreateVectorSplat(lanes(), result);
           }
           break;
         case OperandSource::Computed:  // from an earlier chunk
@@ -1306,6 +1315,15 @@ bool useLoops(const KernelProgram& program, int optLevel, CompileMode mode) {
   if (turnedOffInEnvironment("GRADC_LOOPS")) return false;
   return optLevel >= 1 && (mode == CompileMode::AheadOfTime || optLevel >= 3) &&
          program.code.size() >= kLoopsFrom && !useFastPath(program, optLevel, mode);
+}
+
+unsigned batchLanes() {
+  static const unsigned lanes = [] {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    auto avx512 = features.find("avx512f");
+    return avx512 != features.end() && avx512->second ? kMaxBatchLanes : kVectorLanes;
+  }();
+  return lanes;
 }
 
 bool usePacks(const KernelProgram& program, int optLevel, CompileMode mode) {

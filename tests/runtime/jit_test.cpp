@@ -174,7 +174,7 @@ void expectBatchesMatchSinglePoints(JitKernel& kernel, const std::vector<double>
   const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-310, 800, -800, 0.25, -19.5, 3};
   size_t ni = kernel.numInputs(), no = kernel.numOutputs();
   for (size_t offset = 0; offset < 8; ++offset)
-    for (size_t n = 1; n <= 3 * runtime::kVectorLanes + 1; ++n) {
+    for (size_t n = 1; n <= 3 * runtime::kMaxBatchLanes + 1; ++n) {
       std::vector<double> inputs(ni * n), point(ni), single(no);
       GuardedRows outputs(no * n, offset);
       for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = specials[(i * 7 + n) % std::size(specials)];
@@ -191,7 +191,7 @@ void expectBatchesMatchSinglePoints(JitKernel& kernel, const std::vector<double>
     }
 }
 
-// A batch runs kVectorLanes points in the lanes of vectors and the first and last
+// A batch runs runtime::batchLanes() points in the lanes of vectors and the first and last
 // through masked rows: at -O0 and -O3 (packs).
 TEST(Jit, BatchLanesMatchSinglePointsAtEverySize) {
   auto r = compileText(kEveryOp);
