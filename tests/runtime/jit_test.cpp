@@ -233,6 +233,16 @@ std::string aheadOfTimeIr(const KernelProgram& program, const std::string& name)
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// A one-function kernel's batch is emitted on vectors of batchLanes() points: eight
+// where the host has AVX-512, four where it has not.
+TEST(Jit, BatchVectorsHaveTheHostsLanes) {
+  auto r = compileText(kEveryOp);
+  ASSERT_TRUE(r.model);
+  std::string ir = aheadOfTimeIr(scheduleKernel(r.model->simplified), "lanes");
+  std::string vector = "<" + std::to_string(runtime::batchLanes()) + " x double>";
+  EXPECT_NE(ir.find(vector), std::string::npos) << vector;
+}
+
 // h1 .. hN, each tanh(w * h + sin(h)) of the one before: a kernel large enough to
 // be split into parts, without outputs.
 std::string layersOfTanhAndSin(int layers) {
